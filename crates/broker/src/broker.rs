@@ -1,0 +1,440 @@
+//! The broker: the set of topics and their partitions, opened from the data directory at
+//! start-up, created and deleted through the catalogue, appended to and read from by the
+//! protocol fronts. It knows no wire format.
+//!
+//! Data directory layout:
+//! `meta.json` (the catalogue, see `meta`), and `topics/{topic}-{partition}/` per partition
+//! (see `sluice_log::partition`).
+
+use crate::config::{validate_topic_name, BrokerConfig, TopicConfigs};
+use crate::error::{AdminError, ProduceError};
+use crate::flusher::{FlushReply, Flusher};
+use crate::meta::{Catalogue, MetaStore, TopicMeta};
+use crate::metrics::Metrics;
+use crate::partition::{AppendOutcome, Partition, PartitionMetrics};
+use crate::producer_state::ProducerStates;
+use sluice_log::{FileBudget, LogConfig, Offset, PartitionLog, RecoveryReport};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::{oneshot, Notify};
+
+/// How many producer ids are reserved per catalogue write.
+const PRODUCER_ID_BLOCK: i64 = 1000;
+
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+pub struct Topic {
+    pub name: Arc<str>,
+    pub id: uuid::Uuid,
+    partitions: RwLock<Vec<Arc<Partition>>>,
+    configs: RwLock<TopicConfigs>,
+}
+
+impl Topic {
+    pub fn partitions(&self) -> Vec<Arc<Partition>> {
+        self.partitions.read().unwrap().clone()
+    }
+
+    pub fn partition(&self, index: i32) -> Option<Arc<Partition>> {
+        usize::try_from(index).ok().and_then(|i| self.partitions.read().unwrap().get(i).cloned())
+    }
+
+    pub fn partition_count(&self) -> i32 {
+        self.partitions.read().unwrap().len() as i32
+    }
+
+    pub fn configs(&self) -> TopicConfigs {
+        self.configs.read().unwrap().clone()
+    }
+}
+
+/// A summary of start-up recovery across every partition.
+#[derive(Debug, Default)]
+pub struct StartupReport {
+    pub partitions: usize,
+    pub unclean_partitions: usize,
+    pub truncated_bytes: u64,
+    pub elapsed_ms: u128,
+}
+
+struct Ids {
+    next: i64,
+    block_end: i64,
+}
+
+pub struct Broker {
+    config: BrokerConfig,
+    metrics: Arc<Metrics>,
+    files: Arc<FileBudget>,
+    store: MetaStore,
+    catalogue: Mutex<Catalogue>,
+    topics: RwLock<HashMap<String, Arc<Topic>>>,
+    topics_by_id: RwLock<HashMap<uuid::Uuid, Arc<Topic>>>,
+    producer_ids: Mutex<Ids>,
+    flusher: Mutex<Flusher>,
+    /// Woken whenever a high watermark may have moved (for long-polling readers).
+    data_arrived: Arc<Notify>,
+}
+
+impl Broker {
+    /// Open the data directory: load the catalogue, open and recover every partition.
+    pub fn open(config: BrokerConfig, metrics: Arc<Metrics>) -> Result<(Arc<Broker>, StartupReport), AdminError> {
+        let started = Instant::now();
+        let (store, catalogue) = MetaStore::open(&config.data_dir)?;
+        std::fs::create_dir_all(topics_dir(&config.data_dir))?;
+        remove_orphan_dirs(&config.data_dir, &catalogue)?;
+        let data_arrived = Arc::new(Notify::new());
+        let flusher = Flusher::start(config.flush, metrics.clone(), data_arrived.clone());
+        let block_end = catalogue.producer_id_block_end;
+        let broker = Arc::new(Broker {
+            files: FileBudget::new(config.open_files_max),
+            store,
+            catalogue: Mutex::new(catalogue.clone()),
+            topics: RwLock::new(HashMap::new()),
+            topics_by_id: RwLock::new(HashMap::new()),
+            producer_ids: Mutex::new(Ids { next: block_end, block_end }),
+            flusher: Mutex::new(flusher),
+            data_arrived,
+            metrics,
+            config,
+        });
+        let mut report = StartupReport::default();
+        for (name, meta) in &catalogue.topics {
+            let topic = broker.open_topic(name, meta, &mut report)?;
+            broker.insert_topic(topic);
+        }
+        report.elapsed_ms = started.elapsed().as_millis();
+        Ok((broker, report))
+    }
+
+    pub fn config(&self) -> &BrokerConfig {
+        &self.config
+    }
+
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    pub fn cluster_id(&self) -> String {
+        self.catalogue.lock().unwrap().cluster_id.clone()
+    }
+
+    pub fn data_arrived(&self) -> &Notify {
+        &self.data_arrived
+    }
+
+    pub fn open_files(&self) -> usize {
+        self.files.open_count()
+    }
+
+    fn open_topic(&self, name: &str, meta: &TopicMeta, report: &mut StartupReport) -> Result<Arc<Topic>, AdminError> {
+        let name: Arc<str> = Arc::from(name);
+        let log_config = meta.configs.log_config(&self.config.log_defaults);
+        let mut partitions = Vec::with_capacity(meta.partitions as usize);
+        for index in 0..meta.partitions {
+            let (p, rec) = self.open_partition(&name, index, log_config.clone())?;
+            report.partitions += 1;
+            if !rec.clean {
+                report.unclean_partitions += 1;
+            }
+            report.truncated_bytes += rec.truncated_bytes;
+            partitions.push(p);
+        }
+        Ok(Arc::new(Topic {
+            name,
+            id: meta.id,
+            partitions: RwLock::new(partitions),
+            configs: RwLock::new(meta.configs.clone()),
+        }))
+    }
+
+    fn open_partition(&self, topic: &Arc<str>, index: i32, c: LogConfig) -> Result<(Arc<Partition>, RecoveryReport), AdminError> {
+        let dir = partition_dir(&self.config.data_dir, topic, index);
+        let (log, report) = PartitionLog::open(&dir, c, self.files.clone())?;
+        if report.truncated_bytes > 0 {
+            self.metrics.recovery_truncated_bytes.inc_by(report.truncated_bytes);
+        }
+        let producers = rebuild_producers(&log)?;
+        self.reserve_producer_ids_above(producers.max_producer_id())?;
+        let metrics = PartitionMetrics::new(&self.metrics, topic, index);
+        let hw_follows_fsync = self.config.flush == crate::config::FlushPolicy::Always;
+        let p = Partition::new(topic.clone(), index, log, producers, hw_follows_fsync, metrics);
+        Ok((Arc::new(p), report))
+    }
+
+    fn insert_topic(&self, topic: Arc<Topic>) {
+        self.topics_by_id.write().unwrap().insert(topic.id, topic.clone());
+        self.topics.write().unwrap().insert(topic.name.to_string(), topic);
+    }
+
+    pub fn topic(&self, name: &str) -> Option<Arc<Topic>> {
+        self.topics.read().unwrap().get(name).cloned()
+    }
+
+    pub fn topic_by_id(&self, id: &uuid::Uuid) -> Option<Arc<Topic>> {
+        self.topics_by_id.read().unwrap().get(id).cloned()
+    }
+
+    /// Every topic, sorted by name.
+    pub fn topics(&self) -> Vec<Arc<Topic>> {
+        let mut v: Vec<_> = self.topics.read().unwrap().values().cloned().collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    }
+
+    /// Create a topic durably. `partitions` None takes the broker default.
+    pub fn create_topic(&self, name: &str, partitions: Option<i32>, configs: TopicConfigs, validate_only: bool) -> Result<Arc<Topic>, AdminError> {
+        validate_topic_name(name).map_err(AdminError::InvalidTopic)?;
+        let count = partitions.unwrap_or(self.config.num_partitions_default);
+        self.check_partition_count(count)?;
+        let mut cat = self.catalogue.lock().unwrap();
+        if cat.topics.contains_key(name) {
+            return Err(AdminError::TopicExists(name.to_string()));
+        }
+        let meta = TopicMeta { id: uuid::Uuid::new_v4(), partitions: count, configs, created_ms: now_ms() };
+        if validate_only {
+            return Ok(Arc::new(Topic {
+                name: Arc::from(name),
+                id: meta.id,
+                partitions: RwLock::new(Vec::new()),
+                configs: RwLock::new(meta.configs),
+            }));
+        }
+        let mut next = cat.clone();
+        next.topics.insert(name.to_string(), meta.clone());
+        self.store.save(&next)?;
+        *cat = next;
+        let topic = self.open_topic(name, &meta, &mut StartupReport::default())?;
+        self.insert_topic(topic.clone());
+        drop(cat);
+        tracing::info!(topic = name, partitions = count, "created topic");
+        Ok(topic)
+    }
+
+    /// Create a topic with defaults if auto-creation is on and the name is valid.
+    pub fn auto_create_topic(&self, name: &str) -> Result<Arc<Topic>, AdminError> {
+        match self.create_topic(name, None, TopicConfigs::default(), false) {
+            Err(AdminError::TopicExists(_)) => self.topic(name).ok_or(AdminError::UnknownTopic),
+            other => other,
+        }
+    }
+
+    fn check_partition_count(&self, count: i32) -> Result<(), AdminError> {
+        if count < 1 {
+            return Err(AdminError::InvalidPartitions(
+                "Number of partitions must be larger than 0.".into(),
+            ));
+        }
+        if count > self.config.partitions_per_topic_max {
+            return Err(AdminError::InvalidPartitions(format!(
+                "Number of partitions {count} is larger than the limit of {} per topic.",
+                self.config.partitions_per_topic_max
+            )));
+        }
+        Ok(())
+    }
+
+    /// Delete a topic: the catalogue first (durably), then its partition directories.
+    pub fn delete_topic(&self, name: &str) -> Result<(), AdminError> {
+        let mut cat = self.catalogue.lock().unwrap();
+        if !cat.topics.contains_key(name) {
+            return Err(AdminError::UnknownTopic);
+        }
+        let mut next = cat.clone();
+        next.topics.remove(name);
+        self.store.save(&next)?;
+        *cat = next;
+        let topic = self.topics.write().unwrap().remove(name);
+        drop(cat);
+        let Some(topic) = topic else { return Ok(()) };
+        self.topics_by_id.write().unwrap().remove(&topic.id);
+        let partitions = topic.partitions();
+        for p in &partitions {
+            if let Some(log) = p.take_log() {
+                log.delete()?;
+            }
+        }
+        self.metrics.forget_topic(name, partitions.len() as i32);
+        tracing::info!(topic = name, "deleted topic");
+        Ok(())
+    }
+
+    /// Grow a topic to `count` partitions (Kafka never shrinks).
+    pub fn create_partitions(&self, name: &str, count: i32, validate_only: bool) -> Result<(), AdminError> {
+        let topic = self.topic(name).ok_or(AdminError::UnknownTopic)?;
+        let mut cat = self.catalogue.lock().unwrap();
+        let current = topic.partition_count();
+        if count <= current {
+            let msg = if count == current {
+                format!("Topic already has {current} partitions.")
+            } else {
+                format!("Topic currently has {current} partitions, which is higher than the requested {count}.")
+            };
+            return Err(AdminError::InvalidPartitions(msg));
+        }
+        self.check_partition_count(count)?;
+        if validate_only {
+            return Ok(());
+        }
+        let mut next = cat.clone();
+        let meta = next.topics.get_mut(name).ok_or(AdminError::UnknownTopic)?;
+        meta.partitions = count;
+        let log_config = meta.configs.log_config(&self.config.log_defaults);
+        self.store.save(&next)?;
+        *cat = next;
+        let mut parts = topic.partitions.write().unwrap();
+        for index in current..count {
+            let (p, _) = self.open_partition(&topic.name, index, log_config.clone())?;
+            parts.push(p);
+        }
+        Ok(())
+    }
+
+    /// Append to one partition; under `flush=always`, the returned waiter (if any) completes when
+    /// the data is durable. `wait` false (acks=0) still gets the data flushed.
+    pub fn append(&self, partition: &Arc<Partition>, blob: &[u8], wait: bool) -> Result<(AppendOutcome, Option<oneshot::Receiver<FlushReply>>), ProduceError> {
+        let outcome = partition.append(blob, now_ms())?;
+        let always = self.config.flush == crate::config::FlushPolicy::Always;
+        let waiter = if always && partition.high_watermark() > outcome.last_offset {
+            None // a retried duplicate that is already durable
+        } else {
+            self.flusher.lock().unwrap().dirty(partition, wait)
+        };
+        if self.config.flush != crate::config::FlushPolicy::Always {
+            self.data_arrived.notify_waiters();
+        }
+        Ok((outcome, waiter))
+    }
+
+    /// A fresh producer id for an idempotent producer (epoch 0).
+    pub fn allocate_producer_id(&self) -> Result<i64, AdminError> {
+        let mut ids = self.producer_ids.lock().unwrap();
+        if ids.next >= ids.block_end {
+            let end = ids.next + PRODUCER_ID_BLOCK;
+            self.persist_producer_block(end)?;
+            ids.block_end = end;
+        }
+        let id = ids.next;
+        ids.next += 1;
+        Ok(id)
+    }
+
+    fn reserve_producer_ids_above(&self, max_seen: Option<i64>) -> Result<(), AdminError> {
+        let Some(max_seen) = max_seen else { return Ok(()) };
+        let mut ids = self.producer_ids.lock().unwrap();
+        if max_seen >= ids.next {
+            ids.next = max_seen + 1;
+            ids.block_end = ids.block_end.max(ids.next);
+        }
+        Ok(())
+    }
+
+    fn persist_producer_block(&self, end: i64) -> Result<(), AdminError> {
+        let mut cat = self.catalogue.lock().unwrap();
+        let mut next = cat.clone();
+        next.producer_id_block_end = end;
+        self.store.save(&next)?;
+        *cat = next;
+        Ok(())
+    }
+
+    /// Record that readers were served `bytes` in `batches` from a partition.
+    pub fn record_read(&self, partition: &Partition, bytes: u64, batches: u64) {
+        partition.record_read(bytes, batches);
+    }
+
+    /// Retention and age-based rolls over every partition. Called periodically.
+    pub fn housekeeping(&self) {
+        let now = now_ms();
+        for topic in self.topics() {
+            for p in topic.partitions() {
+                if let Err(e) = p.housekeeping(now) {
+                    self.metrics.storage_errors.inc();
+                    tracing::error!(topic = %p.topic, partition = p.index, error = %e, "retention failed");
+                }
+            }
+        }
+        self.metrics.open_files.set(self.files.open_count() as i64);
+    }
+
+    /// Clean shutdown: finish pending flush rounds, fsync and close every partition, so the next
+    /// start needs no recovery.
+    pub fn shutdown(&self) {
+        self.flusher.lock().unwrap().shutdown();
+        for topic in self.topics() {
+            for p in topic.partitions() {
+                if let Some(log) = p.take_log() {
+                    if let Err(e) = log.close() {
+                        tracing::error!(topic = %p.topic, partition = p.index, error = %e, "close failed");
+                    }
+                }
+            }
+        }
+        self.data_arrived.notify_waiters();
+    }
+
+    /// The effective log settings of a topic (broker defaults plus its own configs).
+    pub fn topic_log_config(&self, topic: &Topic) -> LogConfig {
+        topic.configs().log_config(&self.config.log_defaults)
+    }
+
+    /// Replace a topic's explicit configs durably and apply them to its partitions.
+    pub fn set_topic_configs(&self, name: &str, configs: TopicConfigs) -> Result<(), AdminError> {
+        let topic = self.topic(name).ok_or(AdminError::UnknownTopic)?;
+        let mut cat = self.catalogue.lock().unwrap();
+        let mut next = cat.clone();
+        next.topics.get_mut(name).ok_or(AdminError::UnknownTopic)?.configs = configs.clone();
+        self.store.save(&next)?;
+        *cat = next;
+        let c = configs.log_config(&self.config.log_defaults);
+        *topic.configs.write().unwrap() = configs;
+        for p in topic.partitions() {
+            p.set_log_config(c.clone());
+        }
+        Ok(())
+    }
+}
+
+fn topics_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("topics")
+}
+
+fn partition_dir(data_dir: &Path, topic: &str, index: i32) -> PathBuf {
+    topics_dir(data_dir).join(format!("{topic}-{index}"))
+}
+
+/// Partition directories of topics the catalogue no longer has (a crash between a topic's
+/// deletion from the catalogue and the removal of its files) are removed at start-up.
+fn remove_orphan_dirs(data_dir: &Path, cat: &Catalogue) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(topics_dir(data_dir))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let known = name.rsplit_once('-').is_some_and(|(topic, idx)| {
+            idx.parse::<i32>().is_ok_and(|i| cat.topics.get(topic).is_some_and(|m| i < m.partitions))
+        });
+        if !known {
+            tracing::warn!(dir = %entry.path().display(), "removing partition directory of a deleted topic");
+            std::fs::remove_dir_all(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuild idempotent-producer state by replaying batch headers from the log.
+fn rebuild_producers(log: &PartitionLog) -> Result<ProducerStates, AdminError> {
+    let mut states = ProducerStates::default();
+    let start = log.log_start_offset();
+    if log.log_end_offset() == start {
+        return Ok(states);
+    }
+    for h in log.batch_headers(Offset(start.0))? {
+        if h.producer_id >= 0 {
+            states.record(&h, h.base_offset, h.last_offset());
+        }
+    }
+    Ok(states)
+}

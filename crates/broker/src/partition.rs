@@ -1,0 +1,259 @@
+//! One partition as the broker sees it: the log, the idempotent-producer state guarded by the
+//! same lock (a sequence check and its append are one step), and the offsets readers may see.
+//!
+//! The high watermark is the end of what readers may be served: under `flush=always` it is the
+//! fsynced offset (nothing a reader saw can vanish in a power cut), otherwise the log end.
+
+use crate::error::ProduceError;
+use crate::metrics::{Metrics, PartitionLabels, TopicLabels};
+use crate::producer_state::{ProducerStates, SequenceCheck};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
+use sluice_log::batch::{self, BatchInfo};
+use sluice_log::{FileSlice, LogConfig, LogError, Offset, PartitionLog, ReadSlice, SyncTarget};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The result of a successful (or duplicate) append.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppendOutcome {
+    pub base_offset: Offset,
+    pub last_offset: Offset,
+    pub log_start_offset: Offset,
+    /// The batch was a retry of one already in the log; nothing was written.
+    pub duplicate: bool,
+}
+
+pub(crate) struct Inner {
+    /// None once the partition's topic was deleted.
+    pub(crate) log: Option<PartitionLog>,
+    pub(crate) producers: ProducerStates,
+}
+
+/// Counters kept on the partition so the hot path never looks up a metric family.
+pub(crate) struct PartitionMetrics {
+    pub(crate) bytes_in: Counter,
+    pub(crate) records_in: Counter,
+    pub(crate) bytes_out: Counter,
+    pub(crate) reads_out: Counter,
+    pub(crate) log_end: Gauge,
+    pub(crate) log_start: Gauge,
+}
+
+impl PartitionMetrics {
+    pub(crate) fn new(m: &Metrics, topic: &str, index: i32) -> PartitionMetrics {
+        let t = TopicLabels { topic: topic.to_string() };
+        let p = PartitionLabels { topic: topic.to_string(), partition: index.to_string() };
+        PartitionMetrics {
+            bytes_in: m.bytes_in.get_or_create(&t).clone(),
+            records_in: m.records_in.get_or_create(&t).clone(),
+            bytes_out: m.bytes_out.get_or_create(&t).clone(),
+            reads_out: m.reads_out.get_or_create(&t).clone(),
+            log_end: m.log_end_offset.get_or_create(&p).clone(),
+            log_start: m.log_start_offset.get_or_create(&p).clone(),
+        }
+    }
+}
+
+pub struct Partition {
+    pub topic: Arc<str>,
+    pub index: i32,
+    inner: Mutex<Inner>,
+    high_watermark: AtomicI64,
+    log_start: AtomicI64,
+    log_end: AtomicI64,
+    /// Queued for the next flush round (so a busy partition is queued once per round).
+    pub(crate) flush_queued: AtomicBool,
+    /// Wait for fsync before the high watermark moves (flush=always).
+    hw_follows_fsync: bool,
+    pub(crate) metrics: PartitionMetrics,
+}
+
+impl Partition {
+    pub(crate) fn new(
+        topic: Arc<str>,
+        index: i32,
+        log: PartitionLog,
+        producers: ProducerStates,
+        hw_follows_fsync: bool,
+        metrics: PartitionMetrics,
+    ) -> Partition {
+        let (start, end) = (log.log_start_offset().0, log.log_end_offset().0);
+        // At open, everything recovered is on disk (recovery only keeps what reads back valid).
+        metrics.log_end.set(end);
+        metrics.log_start.set(start);
+        Partition {
+            topic,
+            index,
+            inner: Mutex::new(Inner { log: Some(log), producers }),
+            high_watermark: AtomicI64::new(end),
+            log_start: AtomicI64::new(start),
+            log_end: AtomicI64::new(end),
+            flush_queued: AtomicBool::new(false),
+            hw_follows_fsync,
+            metrics,
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock is a bug; keep serving rather than poisoning forever.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn high_watermark(&self) -> Offset {
+        Offset(self.high_watermark.load(Ordering::Acquire))
+    }
+
+    pub fn log_start_offset(&self) -> Offset {
+        Offset(self.log_start.load(Ordering::Acquire))
+    }
+
+    pub fn log_end_offset(&self) -> Offset {
+        Offset(self.log_end.load(Ordering::Acquire))
+    }
+
+    /// Validate and append one produce's records blob, applying idempotence rules.
+    pub fn append(&self, blob: &[u8], now_ms: i64) -> Result<AppendOutcome, ProduceError> {
+        let max_bytes = self.lock_log(|log| Ok(log.config().max_message_bytes))?;
+        let infos = batch::validate(blob, max_bytes)?;
+        let idempotent = infos.iter().any(|b| b.header.producer_id >= 0);
+        if idempotent && infos.len() != 1 {
+            return Err(ProduceError::InvalidRecord(format!(
+                "an idempotent produce must carry exactly one record batch per partition, got {}",
+                infos.len()
+            )));
+        }
+        let mut inner = self.lock();
+        let inner = &mut *inner;
+        let log = inner.log.as_mut().ok_or(ProduceError::UnknownTopicOrPartition)?;
+        if idempotent {
+            if let SequenceCheck::Duplicate { first_offset, last_offset } =
+                inner.producers.check(&infos[0].header)?
+            {
+                return Ok(AppendOutcome {
+                    base_offset: Offset(first_offset),
+                    last_offset: Offset(last_offset),
+                    log_start_offset: log.log_start_offset(),
+                    duplicate: true,
+                });
+            }
+        }
+        let info = log.append(blob, &infos, now_ms).map_err(ProduceError::from_log)?;
+        if idempotent {
+            inner.producers.record(&infos[0].header, info.base_offset.0, info.last_offset.0);
+        }
+        self.after_append(&infos, blob.len(), info.last_offset);
+        Ok(AppendOutcome {
+            base_offset: info.base_offset,
+            last_offset: info.last_offset,
+            log_start_offset: info.log_start_offset,
+            duplicate: false,
+        })
+    }
+
+    fn after_append(&self, infos: &[BatchInfo], bytes: usize, last_offset: Offset) {
+        let end = last_offset.0 + 1;
+        self.log_end.store(end, Ordering::Release);
+        self.metrics.log_end.set(end);
+        self.metrics.bytes_in.inc_by(bytes as u64);
+        let records: i64 = infos.iter().map(|b| b.header.records_count as i64).sum();
+        self.metrics.records_in.inc_by(records.max(0) as u64);
+        if !self.hw_follows_fsync {
+            self.high_watermark.store(end, Ordering::Release);
+        }
+    }
+
+    fn lock_log<T>(
+        &self,
+        f: impl FnOnce(&mut PartitionLog) -> Result<T, ProduceError>,
+    ) -> Result<T, ProduceError> {
+        let mut inner = self.lock();
+        let log = inner.log.as_mut().ok_or(ProduceError::UnknownTopicOrPartition)?;
+        f(log)
+    }
+
+    /// Whole batches from the one holding `offset`, at most `max_bytes` (but at least one
+    /// batch), never past the high watermark.
+    pub fn read(&self, offset: Offset, max_bytes: u32) -> Result<ReadSlice, ReadError> {
+        let hw = self.high_watermark();
+        let inner = self.lock();
+        let log = inner.log.as_ref().ok_or(ReadError::UnknownTopicOrPartition)?;
+        Ok(log.read(offset, max_bytes, hw)?)
+    }
+
+    /// The first batch whose max timestamp is >= `ts`, below the high watermark.
+    pub fn read_at_timestamp(&self, ts: i64) -> Result<Option<FileSlice>, ReadError> {
+        let inner = self.lock();
+        let log = inner.log.as_ref().ok_or(ReadError::UnknownTopicOrPartition)?;
+        Ok(log.read_at_timestamp(ts)?)
+    }
+
+    /// The batch holding the largest timestamp below `hw` (the first such batch on ties), for
+    /// ListOffsets' max-timestamp query. Scans batch headers; the caller decodes the batch.
+    pub fn read_max_timestamp_batch(&self, hw: Offset) -> Result<Option<FileSlice>, ReadError> {
+        let inner = self.lock();
+        let log = inner.log.as_ref().ok_or(ReadError::UnknownTopicOrPartition)?;
+        let mut best: Option<(i64, i64)> = None;
+        for h in log.batch_headers(log.log_start_offset())? {
+            if h.last_offset() >= hw.0 {
+                break;
+            }
+            if best.is_none_or(|(_, ts)| h.max_timestamp > ts) {
+                best = Some((h.base_offset, h.max_timestamp));
+            }
+        }
+        let Some((base, _)) = best else { return Ok(None) };
+        Ok(log.read(Offset(base), 1, hw)?.slice)
+    }
+
+    pub(crate) fn record_read(&self, bytes: u64, reads: u64) {
+        self.metrics.bytes_out.inc_by(bytes);
+        self.metrics.reads_out.inc_by(reads);
+    }
+
+    /// What a flush round must fsync for this partition.
+    pub(crate) fn sync_target(&self) -> Option<SyncTarget> {
+        self.lock().log.as_ref().and_then(|l| l.sync_target())
+    }
+
+    pub(crate) fn mark_flushed(&self, up_to: Offset) {
+        if let Some(log) = self.lock().log.as_mut() {
+            log.mark_flushed(up_to);
+        }
+        if self.hw_follows_fsync {
+            self.high_watermark.fetch_max(up_to.0, Ordering::AcqRel);
+        }
+    }
+
+    /// Retention and age-based roll; returns true if the log start moved.
+    pub(crate) fn housekeeping(&self, now_ms: i64) -> Result<bool, LogError> {
+        let mut inner = self.lock();
+        let Some(log) = inner.log.as_mut() else { return Ok(false) };
+        log.roll_if_old(now_ms)?;
+        let report = log.enforce_retention(now_ms)?;
+        let start = log.log_start_offset().0;
+        drop(inner);
+        self.log_start.store(start, Ordering::Release);
+        self.metrics.log_start.set(start);
+        Ok(report.segments_deleted > 0)
+    }
+
+    pub(crate) fn set_log_config(&self, c: LogConfig) {
+        if let Some(log) = self.lock().log.as_mut() {
+            log.set_config(c);
+        }
+    }
+
+    /// Take the log out (for close or delete); later calls see an unknown partition.
+    pub(crate) fn take_log(&self) -> Option<PartitionLog> {
+        self.lock().log.take()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("unknown topic or partition")]
+    UnknownTopicOrPartition,
+    #[error(transparent)]
+    Log(#[from] LogError),
+}

@@ -1,0 +1,84 @@
+//! Request to response: one module per Kafka API (or family of admin APIs). Each handler does
+//! its immediate work synchronously, in request order (so pipelined produces append in order),
+//! and returns either the encoded reply or a future for the part that waits (durability for
+//! Produce, long polling for Fetch).
+
+mod api_versions;
+mod configs;
+mod fetch;
+mod init_producer_id;
+mod list_offsets;
+mod metadata;
+mod produce;
+mod topics;
+
+pub use api_versions::api_versions_too_new;
+
+use crate::request::Request;
+use crate::response::{self, Frame, Splicer};
+use crate::server::Context;
+use kafka_protocol::messages::{ApiKey, RequestKind};
+use kafka_protocol::protocol::Encodable;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub type BoxFuture = Pin<Box<dyn Future<Output = Option<Frame>> + Send + 'static>>;
+
+/// What a handler hands back to the connection.
+pub enum Handled {
+    /// The reply now (None: no reply at all, as for acks=0 produce).
+    Now(Option<Frame>),
+    /// The reply once this future completes.
+    Later(BoxFuture),
+    /// Close the connection (the request cannot be served), saying why.
+    Close(String),
+}
+
+/// The request's identity, needed to encode its reply.
+#[derive(Clone, Copy)]
+pub struct Reply {
+    pub api_key: ApiKey,
+    pub version: i16,
+    pub correlation_id: i32,
+}
+
+impl Reply {
+    /// Encode a response body with the right header version for this request.
+    pub fn encode<R: Encodable>(&self, body: &R, splicer: Splicer) -> Option<Frame> {
+        let header_version = self.api_key.response_header_version(self.version);
+        match response::encode(self.correlation_id, header_version, body, self.version, splicer) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                tracing::error!(api = ?self.api_key, version = self.version, error = %e, "could not encode a response");
+                None
+            }
+        }
+    }
+
+    pub fn now<R: Encodable>(&self, body: &R) -> Handled {
+        Handled::Now(self.encode(body, Splicer::default()))
+    }
+}
+
+pub fn handle(ctx: &Arc<Context>, req: Request) -> Handled {
+    let reply = Reply {
+        api_key: req.api_key,
+        version: req.header.request_api_version,
+        correlation_id: req.header.correlation_id,
+    };
+    match req.body {
+        RequestKind::ApiVersions(r) => api_versions::handle(reply, r),
+        RequestKind::Metadata(r) => metadata::handle(ctx, reply, r),
+        RequestKind::Produce(r) => produce::handle(ctx, reply, r),
+        RequestKind::Fetch(r) => fetch::handle(ctx, reply, r),
+        RequestKind::ListOffsets(r) => list_offsets::handle(ctx, reply, r),
+        RequestKind::InitProducerId(r) => init_producer_id::handle(ctx, reply, r),
+        RequestKind::CreateTopics(r) => topics::create_topics(ctx, reply, r),
+        RequestKind::DeleteTopics(r) => topics::delete_topics(ctx, reply, r),
+        RequestKind::CreatePartitions(r) => topics::create_partitions(ctx, reply, r),
+        RequestKind::DescribeConfigs(r) => configs::describe_configs(ctx, reply, r),
+        // `request::decode` only lets through what `versions::SUPPORTED` lists.
+        other => Handled::Close(format!("no handler for {other:?}")),
+    }
+}

@@ -1,0 +1,183 @@
+//! The Kafka listener: accept connections (bounded), and per connection read frames, dispatch
+//! requests in order, and write replies in order. Requests pipelined on one connection are
+//! handled in arrival order (so appends keep their order), their waiting parts run concurrently,
+//! and their replies go out in request order. At most `inflight_per_connection_max` requests per
+//! connection are outstanding; past that the connection is not read (backpressure).
+
+use crate::handlers::{self, Handled};
+use crate::request::{self, BadRequest, FrameStatus};
+use crate::response::{self, Frame};
+use bytes::{Bytes, BytesMut};
+use sluice_broker::metrics::{ApiLabels, ProtocolLabels};
+use sluice_broker::Broker;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::task::JoinHandle;
+
+/// Settings of the Kafka front.
+#[derive(Clone, Debug)]
+pub struct KafkaConfig {
+    pub listen: SocketAddr,
+    /// What Metadata tells clients to connect to.
+    pub advertised_host: String,
+    pub advertised_port: u16,
+    pub node_id: i32,
+    /// Largest request frame accepted (Kafka's socket.request.max.bytes).
+    pub request_bytes_max: usize,
+    pub inflight_per_connection_max: usize,
+    pub connections_max: usize,
+    /// Cap on a Fetch response's size, whatever the client asks.
+    pub fetch_response_bytes_max: usize,
+}
+
+impl KafkaConfig {
+    pub fn new(listen: SocketAddr) -> KafkaConfig {
+        KafkaConfig {
+            listen,
+            advertised_host: listen.ip().to_string(),
+            advertised_port: listen.port(),
+            node_id: 0,
+            request_bytes_max: 100 << 20,
+            inflight_per_connection_max: 64,
+            connections_max: 10_000,
+            fetch_response_bytes_max: 64 << 20,
+        }
+    }
+}
+
+pub struct Context {
+    pub broker: Arc<Broker>,
+    pub config: KafkaConfig,
+}
+
+/// A reply slot, in request order.
+enum Slot {
+    Ready(Option<Frame>),
+    Pending(JoinHandle<Option<Frame>>),
+}
+
+/// Serve until `shutdown` turns true; then stop accepting, let every connection finish the
+/// requests it has read, and return.
+pub async fn serve(listener: TcpListener, ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
+    let permits = Arc::new(Semaphore::new(ctx.config.connections_max));
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let Ok(permit) = permits.clone().try_acquire_owned() else {
+                        tracing::warn!(%peer, limit = ctx.config.connections_max, "connection limit reached; closing new connection");
+                        continue;
+                    };
+                    let ctx = ctx.clone();
+                    let shutdown = shutdown.clone();
+                    conns.spawn(async move {
+                        connection(stream, ctx, shutdown).await;
+                        drop(permit);
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    drop(listener);
+    while conns.join_next().await.is_some() {}
+}
+
+async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let peer = stream.peer_addr().ok();
+    let gauge = ctx.broker.metrics().connections.get_or_create(&ProtocolLabels { protocol: "kafka" }).clone();
+    gauge.inc();
+    let (mut rd, wr) = stream.into_split();
+    let (tx, rx) = mpsc::channel::<Slot>(ctx.config.inflight_per_connection_max.max(1));
+    let writer = tokio::spawn(write_replies(wr, rx));
+    let mut buf = BytesMut::with_capacity(16 * 1024);
+    'conn: loop {
+        loop {
+            match request::take_frame(&mut buf, ctx.config.request_bytes_max) {
+                FrameStatus::Incomplete => break,
+                FrameStatus::Invalid(n) => {
+                    tracing::warn!(?peer, declared = n, max = ctx.config.request_bytes_max, "invalid request size; closing connection");
+                    break 'conn;
+                }
+                FrameStatus::Frame(frame) => match dispatch(&ctx, frame) {
+                    Ok(slot) => {
+                        if tx.send(slot).await.is_err() {
+                            break 'conn;
+                        }
+                    }
+                    Err(why) => {
+                        tracing::warn!(?peer, %why, "closing connection");
+                        break 'conn;
+                    }
+                },
+            }
+        }
+        tokio::select! {
+            read = rd.read_buf(&mut buf) => match read {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            },
+            _ = shutdown.changed() => break,
+        }
+    }
+    drop(tx);
+    let _ = writer.await;
+    gauge.dec();
+}
+
+async fn write_replies(mut wr: tokio::net::tcp::OwnedWriteHalf, mut rx: mpsc::Receiver<Slot>) {
+    while let Some(slot) = rx.recv().await {
+        let frame = match slot {
+            Slot::Ready(f) => f,
+            Slot::Pending(h) => h.await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "request task failed");
+                None
+            }),
+        };
+        if let Some(frame) = frame {
+            if let Err(e) = response::write_frame(&mut wr, frame).await {
+                tracing::debug!(error = %e, "write failed; closing connection");
+                break;
+            }
+        }
+    }
+    let _ = wr.shutdown().await;
+}
+
+/// Decode and handle one request; Err closes the connection.
+fn dispatch(ctx: &Arc<Context>, frame: Bytes) -> Result<Slot, String> {
+    let started = Instant::now();
+    let req = match request::decode(frame) {
+        Ok(r) => r,
+        Err(BadRequest::ApiVersionsTooNew { correlation_id }) => {
+            return Ok(Slot::Ready(handlers::api_versions_too_new(correlation_id)))
+        }
+        Err(BadRequest::Close(why)) => return Err(why),
+    };
+    let labels = ApiLabels { protocol: "kafka", api: crate::versions::name(req.api_key) };
+    let metrics = ctx.broker.metrics().clone();
+    metrics.requests.get_or_create(&labels).inc();
+    match handlers::handle(ctx, req) {
+        Handled::Now(f) => {
+            metrics.request_seconds.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
+            Ok(Slot::Ready(f))
+        }
+        Handled::Later(fut) => Ok(Slot::Pending(tokio::spawn(async move {
+            let f = fut.await;
+            metrics.request_seconds.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
+            f
+        }))),
+        Handled::Close(why) => Err(why),
+    }
+}

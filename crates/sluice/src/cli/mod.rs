@@ -1,0 +1,291 @@
+//! The command-line client: `sluice topic|produce|consume` talk to a running server over the
+//! Kafka protocol, like a tiny kcat. This file owns the argument types `main.rs` plugs into clap
+//! and `run`, which builds a current-thread runtime, runs one command and turns its error into a
+//! one-line `error: ...` and exit code 1. It never touches the log or broker crates directly.
+//!
+//! Layers, bytes first: `conn` (frames, headers, ApiVersions) → `metadata` (Metadata,
+//! ListOffsets) and `records` (batch encode/decode) → the commands `topic`, `produce`, `consume`.
+
+mod conn;
+mod consume;
+mod error;
+mod lines;
+mod metadata;
+mod partition;
+mod produce;
+mod records;
+mod topic;
+
+use std::process::ExitCode;
+
+/// Largest `--batch-records` accepted.
+const BATCH_RECORDS_MAX: u32 = 100_000;
+
+/// Where to connect; every command takes it.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ConnectArgs {
+    /// Broker to talk to.
+    #[arg(
+        long,
+        env = "SLUICE_BOOTSTRAP",
+        default_value = "127.0.0.1:9092",
+        value_name = "HOST:PORT"
+    )]
+    pub bootstrap: String,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum TopicCmd {
+    /// Create a topic.
+    Create {
+        name: String,
+        /// Number of partitions.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i32).range(1..))]
+        partitions: i32,
+        /// A topic config, e.g. `retention.ms=86400000`; repeatable.
+        #[arg(long = "config", value_name = "KEY=VALUE", value_parser = parse_config)]
+        configs: Vec<(String, String)>,
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+    /// List topics, one `NAME<TAB>PARTITIONS` line each, sorted by name.
+    List {
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+    /// Show a topic's id, partitions (leader, log start and end offsets) and configs.
+    Describe {
+        name: String,
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+    /// Delete a topic.
+    Delete {
+        name: String,
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ProduceArgs {
+    pub topic: String,
+    /// Send every record to this partition (default: by key hash, else round-robin per batch).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(0..))]
+    pub partition: Option<i32>,
+    /// Each line is `KEY<SEP>VALUE`, split at the first SEP (default: no key).
+    #[arg(long, value_name = "SEP", value_parser = parse_separator)]
+    pub key_separator: Option<String>,
+    /// Acknowledgements to wait for.
+    #[arg(long, value_enum, default_value = "all")]
+    pub acks: Acks,
+    /// Compression codec for record batches.
+    #[arg(long, value_enum, default_value = "none")]
+    pub compression: CompressionArg,
+    /// Most lines per Produce request.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=BATCH_RECORDS_MAX as i64))]
+    pub batch_records: u32,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ConsumeArgs {
+    pub topic: String,
+    /// Only read this partition (default: all partitions).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(0..))]
+    pub partition: Option<i32>,
+    /// Where to start: earliest, latest, or an offset.
+    #[arg(long, default_value = "earliest", value_name = "earliest|latest|N", value_parser = parse_start_offset)]
+    pub offset: StartOffset,
+    /// Keep waiting for new records instead of stopping at the end.
+    #[arg(long)]
+    pub follow: bool,
+    /// Stop after this many records.
+    #[arg(long, value_name = "N")]
+    pub max_messages: Option<u64>,
+    /// Print the key before the value.
+    #[arg(long)]
+    pub print_key: bool,
+    /// Separator printed after the offset and the key.
+    #[arg(long, value_name = "SEP", default_value = "\t")]
+    pub key_separator: String,
+    /// Print `partition:offset` before the record.
+    #[arg(long)]
+    pub print_offset: bool,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `--acks`: how many acknowledgements a Produce waits for.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acks {
+    #[value(name = "all", alias = "-1")]
+    All,
+    #[value(name = "1")]
+    Leader,
+    #[value(name = "0")]
+    None,
+}
+
+/// `--compression`: the record batch codec.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompressionArg {
+    None,
+    Gzip,
+    Snappy,
+    Lz4,
+    Zstd,
+}
+
+/// `--offset`: where consumption starts in each partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartOffset {
+    Earliest,
+    Latest,
+    At(i64),
+}
+
+pub enum Invocation {
+    Topic(TopicCmd),
+    Produce(ProduceArgs),
+    Consume(ConsumeArgs),
+}
+
+/// Runs one client command on a current-thread runtime; errors print as one line and exit 1.
+pub fn run(inv: Invocation) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(dispatch(inv));
+    // Nothing spawned may outlive the command; do not wait for stragglers.
+    runtime.shutdown_background();
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(inv: Invocation) -> error::Result<()> {
+    match inv {
+        Invocation::Topic(cmd) => topic::run(cmd).await,
+        Invocation::Produce(args) => produce::run(args).await,
+        Invocation::Consume(args) => consume::run(args).await,
+    }
+}
+
+fn parse_config(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got '{s}'")),
+    }
+}
+
+fn parse_separator(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Err("the separator must not be empty".to_string());
+    }
+    Ok(s.to_string())
+}
+
+fn parse_start_offset(s: &str) -> Result<StartOffset, String> {
+    match s {
+        "earliest" => Ok(StartOffset::Earliest),
+        "latest" => Ok(StartOffset::Latest),
+        _ => match s.parse::<i64>() {
+            Ok(n) if n >= 0 => Ok(StartOffset::At(n)),
+            _ => Err(format!("expected earliest, latest or an offset >= 0, got '{s}'")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// Mirrors main.rs's command tree so parsing can be tested here.
+    #[derive(clap::Parser, Debug)]
+    struct TestCli {
+        #[command(subcommand)]
+        command: TestCommand,
+    }
+
+    #[derive(clap::Subcommand, Debug)]
+    enum TestCommand {
+        Topic {
+            #[command(subcommand)]
+            cmd: TopicCmd,
+        },
+        Produce(ProduceArgs),
+        Consume(ConsumeArgs),
+    }
+
+    fn parse(args: &[&str]) -> Result<TestCommand, clap::Error> {
+        TestCli::try_parse_from(std::iter::once("sluice").chain(args.iter().copied()))
+            .map(|cli| cli.command)
+    }
+
+    /// Goal: produce flags parse with the documented defaults; method: parse bare and full forms.
+    #[test]
+    fn produce_arguments_parse_with_defaults() {
+        let Ok(TestCommand::Produce(bare)) = parse(&["produce", "t"]) else { panic!() };
+        assert_eq!((bare.acks, bare.compression, bare.batch_records), (Acks::All, CompressionArg::None, 500));
+        assert_eq!((bare.partition, bare.key_separator), (None, None));
+        assert!(!bare.connect.bootstrap.is_empty());
+        let full = [
+            "produce", "t", "--partition", "2", "--key-separator", "::", "--acks", "0",
+            "--compression", "zstd", "--batch-records", "10", "--bootstrap", "h:1",
+        ];
+        let Ok(TestCommand::Produce(full)) = parse(&full) else { panic!() };
+        assert_eq!((full.partition, full.key_separator.as_deref()), (Some(2), Some("::")));
+        assert_eq!((full.acks, full.compression, full.batch_records), (Acks::None, CompressionArg::Zstd, 10));
+        assert_eq!(full.connect.bootstrap, "h:1");
+        assert!(parse(&["produce", "t", "--acks", "2"]).is_err());
+        assert!(parse(&["produce", "t", "--batch-records", "0"]).is_err());
+        assert!(parse(&["produce", "t", "--key-separator", ""]).is_err());
+    }
+
+    /// Goal: consume flags parse, including every --offset form; method: parse several lines.
+    #[test]
+    fn consume_arguments_parse() {
+        let Ok(TestCommand::Consume(bare)) = parse(&["consume", "t"]) else { panic!() };
+        assert_eq!((bare.offset, bare.follow, bare.max_messages), (StartOffset::Earliest, false, None));
+        assert_eq!(bare.key_separator, "\t");
+        let full = [
+            "consume", "t", "--partition", "1", "--offset", "42", "--follow", "--max-messages",
+            "5", "--print-key", "--print-offset", "--key-separator", "=",
+        ];
+        let Ok(TestCommand::Consume(full)) = parse(&full) else { panic!() };
+        assert_eq!((full.partition, full.offset, full.max_messages), (Some(1), StartOffset::At(42), Some(5)));
+        assert!(full.follow && full.print_key && full.print_offset);
+        let Ok(TestCommand::Consume(latest)) = parse(&["consume", "t", "--offset", "latest"]) else {
+            panic!()
+        };
+        assert_eq!(latest.offset, StartOffset::Latest);
+        assert!(parse(&["consume", "t", "--offset", "-3"]).is_err());
+        assert!(parse(&["consume", "t", "--offset", "soon"]).is_err());
+    }
+
+    /// Goal: topic subcommands parse, configs split at the first '='; method: parse create.
+    #[test]
+    fn topic_create_parses_configs() {
+        let args = ["topic", "create", "t", "--partitions", "3", "--config", "a=b=c", "--config", "x="];
+        let Ok(TestCommand::Topic { cmd: TopicCmd::Create { name, partitions, configs, .. } }) = parse(&args) else {
+            panic!()
+        };
+        assert_eq!((name.as_str(), partitions), ("t", 3));
+        let expected = vec![("a".to_string(), "b=c".to_string()), ("x".to_string(), String::new())];
+        assert_eq!(configs, expected);
+        assert!(parse(&["topic", "create", "t", "--partitions", "0"]).is_err());
+        assert!(parse(&["topic", "create", "t", "--config", "novalue"]).is_err());
+        assert!(matches!(parse(&["topic", "list"]), Ok(TestCommand::Topic { cmd: TopicCmd::List { .. } })));
+    }
+}

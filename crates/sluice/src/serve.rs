@@ -1,0 +1,161 @@
+//! `sluice serve`: settings from flags, environment variables (SLUICE_*) and an optional TOML
+//! file (flags win, then environment, then the file, then the defaults in DESIGN.md); then
+//! open the broker, declare configured topics, start the Kafka listener, the admin HTTP
+//! listener and housekeeping, and shut down cleanly on SIGTERM or Ctrl-C.
+
+use crate::admin;
+use crate::settings::{Settings, TopicDecl};
+use sluice_broker::{AdminError, Broker, Metrics, TopicConfigs};
+use sluice_kafka::Context;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeArgs {
+    /// A TOML config file (see docs/CONFIG.md).
+    #[arg(long, env = "SLUICE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where data lives [default: ./sluice-data].
+    #[arg(long, env = "SLUICE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Kafka listener [default: 127.0.0.1:9092].
+    #[arg(long, env = "SLUICE_KAFKA_LISTEN", value_name = "HOST:PORT")]
+    pub kafka_listen: Option<String>,
+    /// Host advertised to Kafka clients in Metadata [default: the listen IP; 127.0.0.1 for 0.0.0.0].
+    #[arg(long, env = "SLUICE_KAFKA_ADVERTISED_HOST", value_name = "HOST")]
+    pub kafka_advertised_host: Option<String>,
+    /// Admin HTTP listener with /health and /metrics [default: 127.0.0.1:9644].
+    #[arg(long, env = "SLUICE_ADMIN_LISTEN", value_name = "HOST:PORT")]
+    pub admin_listen: Option<String>,
+    /// When to fsync: always (default; acks wait for a shared fsync), interval:<ms>, never.
+    #[arg(long, env = "SLUICE_FLUSH", value_name = "POLICY")]
+    pub flush: Option<String>,
+    /// Create topics on first use [default: true].
+    #[arg(long, env = "SLUICE_AUTO_CREATE_TOPICS", value_name = "BOOL")]
+    pub auto_create_topics: Option<bool>,
+    /// Partitions of an auto-created topic [default: 4].
+    #[arg(long, env = "SLUICE_NUM_PARTITIONS", value_name = "N")]
+    pub num_partitions: Option<i32>,
+}
+
+pub fn main(args: ServeArgs) -> ExitCode {
+    crate::logging::init();
+    let settings = match Settings::resolve(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("sluice").build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(s: Settings) -> Result<(), String> {
+    let metrics = Arc::new(Metrics::new());
+    let broker_config = s.broker.clone();
+    let (broker, report) = tokio::task::spawn_blocking(move || Broker::open(broker_config, metrics))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot open the data directory {}: {e}", s.broker.data_dir.display()))?;
+    tracing::info!(
+        partitions = report.partitions,
+        unclean = report.unclean_partitions,
+        truncated_bytes = report.truncated_bytes,
+        elapsed_ms = report.elapsed_ms as u64,
+        "opened data directory {}",
+        s.broker.data_dir.display()
+    );
+    declare_topics(&broker, &s.topics).map_err(|e| format!("declaring topics from the config: {e}"))?;
+    let kafka_listener = tokio::net::TcpListener::bind(s.kafka.listen)
+        .await
+        .map_err(|e| format!("cannot listen for Kafka on {}: {e}", s.kafka.listen))?;
+    let admin_listener = tokio::net::TcpListener::bind(s.admin_listen)
+        .await
+        .map_err(|e| format!("cannot listen for admin HTTP on {}: {e}", s.admin_listen))?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let ctx = Arc::new(Context { broker: broker.clone(), config: s.kafka.clone() });
+    let kafka = tokio::spawn(sluice_kafka::serve(kafka_listener, ctx, stop_rx.clone()));
+    let admin = tokio::spawn(admin::serve(admin_listener, broker.clone(), stop_rx.clone()));
+    let housekeeping = tokio::spawn(housekeeping(broker.clone(), stop_rx.clone()));
+    tracing::info!(kafka = %s.kafka.listen, admin = %s.admin_listen, flush = %s.broker.flush, "sluice is serving");
+    wait_for_signal().await;
+    tracing::info!("shutting down: no new connections; finishing in-flight requests");
+    let _ = stop_tx.send(true);
+    if tokio::time::timeout(Duration::from_secs(20), kafka).await.is_err() {
+        tracing::warn!("connections did not finish within 20 s; closing anyway");
+    }
+    let _ = admin.await;
+    let _ = housekeeping.await;
+    tokio::task::spawn_blocking(move || broker.shutdown()).await.map_err(|e| e.to_string())?;
+    tracing::info!("clean shutdown complete");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}
+
+async fn housekeeping(broker: Arc<Broker>, mut stop: watch::Receiver<bool>) {
+    let every = Duration::from_millis(broker.config().retention_check_interval_ms.max(100));
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                let b = broker.clone();
+                let _ = tokio::task::spawn_blocking(move || b.housekeeping()).await;
+            }
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Create the topics the config file declares; grow their partitions and apply their configs
+/// if they already exist.
+fn declare_topics(broker: &Broker, topics: &[TopicDecl]) -> Result<(), AdminError> {
+    for t in topics {
+        let configs = TopicConfigs::from_pairs(t.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(AdminError::InvalidConfig)?;
+        match broker.topic(&t.name) {
+            None => {
+                broker.create_topic(&t.name, t.partitions, configs, false)?;
+            }
+            Some(existing) => {
+                if let Some(n) = t.partitions.filter(|&n| n > existing.partition_count()) {
+                    broker.create_partitions(&t.name, n, false)?;
+                }
+                if existing.configs() != configs {
+                    broker.set_topic_configs(&t.name, configs)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

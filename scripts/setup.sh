@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs on a fresh Debian 12 machine. Idempotent and quiet
+# when nothing is missing; safe with no stdin (CI=true).
+#   - Debian packages: kcat (real-client tests), python3-venv (only if `python3 -m venv` fails).
+#   - .venv with the pins in tests/clients/requirements.txt; a stamp file keyed on the
+#     requirements hash skips pip when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+REQ=tests/clients/requirements.txt
+VENV=.venv
+PY=${PYTHON:-python3}
+
+log() { printf 'setup: %s\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi
+}
+
+# --- Debian packages -------------------------------------------------------------------------
+missing=()
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    missing+=(python3-venv)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+else
+    log "Debian packages present (kcat, python venv)"
+fi
+
+# --- Python venv -----------------------------------------------------------------------------
+req_hash=$(sha256sum "$REQ" | cut -d' ' -f1)
+stamp="$VENV/.sluice-requirements.sha256"
+if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$req_hash" ]; then
+    log "$VENV up to date ($REQ unchanged)"
+    exit 0
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+    log "creating $VENV with $($PY --version 2>&1)"
+    "$PY" -m venv "$VENV"
+fi
+log "installing $REQ into $VENV"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
+"$VENV/bin/python" - <<'PY'
+import confluent_kafka, kafka
+print("setup: confluent-kafka %s (librdkafka %s), kafka-python %s"
+      % (confluent_kafka.__version__, confluent_kafka.libversion()[0], kafka.__version__))
+PY
+echo "$req_hash" > "$stamp"
+log "done"
