@@ -116,7 +116,9 @@ class SluiceServer:
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== start #{self.starts}: {' '.join(self.argv())}\n".encode())
             log.flush()
-            env = dict(os.environ)
+            # Flags only: drop SLUICE_* settings (SLUICE_CONFIG, SLUICE_DATA_DIR, ...) a shell
+            # may have exported, so the server runs exactly as argv() says.
+            env = {k: v for k, v in os.environ.items() if not k.startswith("SLUICE_")}
             env.setdefault("RUST_BACKTRACE", "1")
             self.proc = subprocess.Popen(self.argv(), stdout=log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, env=env,

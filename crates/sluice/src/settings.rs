@@ -116,12 +116,12 @@ impl Settings {
             broker.retention_check_interval_ms = ms;
         }
         apply_log(&mut broker.log_defaults, &f.log);
-        let listen = args.kafka_listen.clone().or(f.kafka.listen).unwrap_or_else(|| "127.0.0.1:9092".into());
+        let listen = args.kafka_listen.clone().or(f.kafka.listen.clone()).unwrap_or_else(|| "127.0.0.1:9092".into());
         let mut kafka = KafkaConfig::new(addr(&listen, "kafka listen address")?);
         kafka.advertised_host = args
             .kafka_advertised_host
             .clone()
-            .or(f.kafka.advertised_host)
+            .or(f.kafka.advertised_host.clone())
             .unwrap_or_else(|| advertise(&kafka.listen));
         let k = &f.kafka;
         kafka.node_id = k.node_id.unwrap_or(0);

@@ -30,7 +30,7 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: ListOffsetsRequest) -> Hand
                         .with_partition_index(p.partition_index)
                         .with_timestamp(-1)
                         .with_offset(-1)
-                        .with_leader_epoch(0);
+                        .with_leader_epoch(if reply.version >= 4 { 0 } else { -1 });
                     match topic.as_ref().and_then(|t| t.partition(p.partition_index)) {
                         None => base.with_error_code(ResponseError::UnknownTopicOrPartition.code()),
                         Some(part) => match lookup(&part, p.timestamp, reply.version) {
@@ -75,7 +75,7 @@ fn by_timestamp(p: &Partition, ts: i64) -> Result<(i64, i64), ResponseError> {
 
 fn max_timestamp(p: &Partition) -> Result<(i64, i64), ResponseError> {
     let hw = p.high_watermark().0;
-    let Some(slice) = p.read_max_timestamp_batch(hw).map_err(|e| storage_error(p, e))? else {
+    let Some(slice) = p.read_max_timestamp_batch(sluice_log::Offset(hw)).map_err(|e| storage_error(p, e))? else {
         return Ok((-1, -1));
     };
     let batch = records::decode_slice(&slice).map_err(|e| storage_error(p, e))?;

@@ -79,7 +79,10 @@ impl Connection {
         let Some(broker) = self.broker_versions.get(&R::KEY) else {
             return Err(cli_error!("{}: server does not support {name}", self.peer));
         };
-        let ours = VersionRange { min: R::VERSIONS.min, max: R::VERSIONS.max.min(cap) };
+        let ours = VersionRange {
+            min: R::VERSIONS.min,
+            max: R::VERSIONS.max.min(cap),
+        };
         let both = ours.intersect(broker);
         if both.is_empty() {
             return Err(cli_error!(
@@ -130,7 +133,10 @@ impl Connection {
         let correlation_id = self.correlation_id_next;
         self.correlation_id_next = self.correlation_id_next.wrapping_add(1);
         let frame = encode_request(request, version, correlation_id)?;
-        self.stream.write_all(&frame).await.map_err(|e| self.io_error(e))
+        self.stream
+            .write_all(&frame)
+            .await
+            .map_err(|e| self.io_error(e))
     }
 
     /// Reads one size-prefixed frame, refusing sizes above `RESPONSE_FRAME_BYTES_MAX`.
@@ -143,7 +149,10 @@ impl Connection {
             ));
         }
         let mut body = vec![0u8; size as usize];
-        self.stream.read_exact(&mut body).await.map_err(|e| self.io_error(e))?;
+        self.stream
+            .read_exact(&mut body)
+            .await
+            .map_err(|e| self.io_error(e))?;
         Ok(Bytes::from(body))
     }
 
@@ -176,10 +185,15 @@ fn decode_api_versions(mut frame: Bytes, version: i16) -> Result<ApiVersionsOutc
         .ok()
         .filter(|r| r.error_code == 0);
     if let Some(response) = parsed {
-        let ranges = response
-            .api_keys
-            .iter()
-            .map(|k| (k.api_key, VersionRange { min: k.min_version, max: k.max_version }));
+        let ranges = response.api_keys.iter().map(|k| {
+            (
+                k.api_key,
+                VersionRange {
+                    min: k.min_version,
+                    max: k.max_version,
+                },
+            )
+        });
         return Ok(ApiVersionsOutcome::Supported(ranges.collect()));
     }
     let v0 = ApiVersionsResponse::decode(&mut frame, 0)
@@ -189,7 +203,11 @@ fn decode_api_versions(mut frame: Bytes, version: i16) -> Result<ApiVersionsOutc
         check_code("ApiVersions", v0.error_code, None)?;
     }
     let api_versions_key = ApiKey::ApiVersions as i16;
-    let max = v0.api_keys.iter().find(|k| k.api_key == api_versions_key).map(|k| k.max_version);
+    let max = v0
+        .api_keys
+        .iter()
+        .find(|k| k.api_key == api_versions_key)
+        .map(|k| k.max_version);
     Ok(ApiVersionsOutcome::Downgrade(max.unwrap_or(0)))
 }
 
@@ -203,7 +221,11 @@ pub fn api_name(key: i16) -> String {
 
 /// Encodes one request frame: size prefix, request header (v1 or v2 by the API's flexible
 /// versions), body.
-pub fn encode_request<R: Request>(request: &R, version: i16, correlation_id: i32) -> Result<BytesMut> {
+pub fn encode_request<R: Request>(
+    request: &R,
+    version: i16,
+    correlation_id: i32,
+) -> Result<BytesMut> {
     let header = RequestHeader::default()
         .with_request_api_key(R::KEY)
         .with_request_api_version(version)
@@ -242,7 +264,8 @@ pub fn decode_response<R: Request>(
     let response = <R::Response as Decodable>::decode(&mut frame, version)
         .map_err(|e| cli_error!("malformed {name} v{version} response: {e}"))?;
     if frame.has_remaining() {
-        tracing::debug!(api = %name, trailing_bytes = frame.remaining(), "response had trailing bytes");
+        let trailing_bytes = frame.remaining();
+        tracing::debug!(api = %name, trailing_bytes, "response had trailing bytes");
     }
     Ok(response)
 }
@@ -274,11 +297,16 @@ mod tests {
     #[test]
     fn mismatched_correlation_id_is_rejected() {
         let mut frame = BytesMut::new();
-        ResponseHeader::default().with_correlation_id(5).encode(&mut frame, 1).unwrap();
+        ResponseHeader::default()
+            .with_correlation_id(5)
+            .encode(&mut frame, 1)
+            .unwrap();
         MetadataResponse::default().encode(&mut frame, 12).unwrap();
         let frame = frame.freeze();
         assert!(decode_response::<MetadataRequest>(frame.clone(), 12, 5).is_ok());
-        let err = decode_response::<MetadataRequest>(frame, 12, 6).err().unwrap();
+        let err = decode_response::<MetadataRequest>(frame, 12, 6)
+            .err()
+            .unwrap();
         assert!(err.0.contains("correlation id 5"), "{err}");
     }
 
@@ -287,12 +315,17 @@ mod tests {
     #[test]
     fn unsupported_api_versions_version_downgrades() {
         let mut frame = BytesMut::new();
-        ResponseHeader::default().with_correlation_id(1).encode(&mut frame, 0).unwrap();
+        ResponseHeader::default()
+            .with_correlation_id(1)
+            .encode(&mut frame, 0)
+            .unwrap();
         let key = kafka_protocol::messages::api_versions_response::ApiVersion::default()
             .with_api_key(ApiKey::ApiVersions as i16)
             .with_min_version(0)
             .with_max_version(2);
-        let body = ApiVersionsResponse::default().with_error_code(35).with_api_keys(vec![key]);
+        let body = ApiVersionsResponse::default()
+            .with_error_code(35)
+            .with_api_keys(vec![key]);
         body.encode(&mut frame, 0).unwrap();
         match decode_api_versions(frame.freeze(), 3).unwrap() {
             ApiVersionsOutcome::Downgrade(max) => assert_eq!(max, 2),

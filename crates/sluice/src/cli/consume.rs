@@ -57,10 +57,14 @@ pub async fn run(args: ConsumeArgs) -> Result<()> {
         let before = cursors.clone();
         let absorbed = absorb(&args.topic, &response, &mut cursors, &mut printer);
         if printer.flush_or_closed()? {
-            break;
+            return Ok(()); // the reader went away (e.g. `| head`): nothing more to say
         }
         absorbed?;
-        stalled_fetches = if cursors == before { stalled_fetches + 1 } else { 0 };
+        stalled_fetches = if cursors == before {
+            stalled_fetches + 1
+        } else {
+            0
+        };
         if !args.follow && stalled_fetches >= STALLED_FETCHES_MAX {
             return Err(stalled(&args.topic, &cursors));
         }
@@ -76,7 +80,9 @@ async fn start_cursors(conn: &mut Connection, args: &ConsumeArgs) -> Result<BTre
     let chosen = match args.partition {
         Some(p) if !all.contains(&p) => {
             let (name, count) = (&args.topic, all.len());
-            return Err(cli_error!("topic '{name}' has {count} partitions; no partition {p}"));
+            return Err(cli_error!(
+                "topic '{name}' has {count} partitions; no partition {p}"
+            ));
         }
         Some(p) => vec![p],
         None => all,
@@ -127,8 +133,16 @@ fn absorb<W: Write>(
     cursors: &mut BTreeMap<i32, Cursor>,
     printer: &mut Printer<W>,
 ) -> Result<()> {
-    check_code(&format!("fetch from topic '{topic}'"), response.error_code, None)?;
-    for t in response.responses.iter().filter(|t| t.topic.as_str() == topic) {
+    check_code(
+        &format!("fetch from topic '{topic}'"),
+        response.error_code,
+        None,
+    )?;
+    for t in response
+        .responses
+        .iter()
+        .filter(|t| t.topic.as_str() == topic)
+    {
         for p in &t.partitions {
             let Some(cursor) = cursors.get_mut(&p.partition_index) else {
                 continue;
@@ -149,7 +163,10 @@ fn check_partition(topic: &str, cursor: &Cursor, p: &PartitionData) -> Result<()
     let context = format!("topic '{topic}' partition {}", p.partition_index);
     if p.error_code == OFFSET_OUT_OF_RANGE {
         let context = format!("{context}: offset {}", cursor.position);
-        let range = format!("log has offsets {}..{}", p.log_start_offset, p.high_watermark);
+        let range = format!(
+            "log has offsets {}..{}",
+            p.log_start_offset, p.high_watermark
+        );
         return Err(kafka_error(&context, p.error_code, Some(&range)));
     }
     check_code(&context, p.error_code, None)
@@ -166,10 +183,10 @@ fn absorb_records<W: Write>(
     let blob_bytes = blob.len();
     let (batches, _partial_bytes) = complete_batches(blob)?;
     if batches.is_empty() && blob_bytes > 0 {
-        let at = cursor.position;
-        let max = FETCH_PARTITION_BYTES_MAX;
+        let (at, max) = (cursor.position, FETCH_PARTITION_BYTES_MAX);
+        let context = format!("topic '{topic}' partition {partition}");
         return Err(cli_error!(
-            "topic '{topic}' partition {partition}: no complete batch at offset {at} within {max} bytes"
+            "{context}: no complete batch at offset {at} within {max} bytes"
         ));
     }
     for batch in batches {
@@ -196,9 +213,18 @@ fn stalled(topic: &str, cursors: &BTreeMap<i32, Cursor>) -> super::error::CliErr
     let behind: Vec<String> = cursors
         .iter()
         .filter(|(_, c)| !c.is_done())
-        .map(|(p, c)| format!("partition {p} at {} of {}", c.position, c.stop_at.unwrap_or(-1)))
+        .map(|(p, c)| {
+            format!(
+                "partition {p} at {} of {}",
+                c.position,
+                c.stop_at.unwrap_or(-1)
+            )
+        })
         .collect();
-    cli_error!("topic '{topic}': no progress after {STALLED_FETCHES_MAX} fetches ({})", behind.join(", "))
+    cli_error!(
+        "topic '{topic}': no progress after {STALLED_FETCHES_MAX} fetches ({})",
+        behind.join(", ")
+    )
 }
 
 /// Formats records as lines on stdout and counts them against `--max-messages`.
@@ -292,12 +318,9 @@ mod tests {
     use kafka_protocol::records::Compression;
 
     fn record(offset: i64, key: Option<&'static str>, value: &'static str) -> Record {
-        let blob = encode_batch(
-            &[OutgoingRecord { key: key.map(Bytes::from_static), value: Bytes::from_static(value.as_bytes()) }],
-            0,
-            Compression::None,
-        )
-        .unwrap();
+        let key = key.map(|k| Bytes::from_static(k.as_bytes()));
+        let value = Bytes::from_static(value.as_bytes());
+        let blob = encode_batch(&[OutgoingRecord { key, value }], 0, Compression::None).unwrap();
         let mut r = decode_batch(blob).unwrap().records.remove(0);
         r.offset = offset;
         r
@@ -307,7 +330,11 @@ mod tests {
     #[test]
     fn lines_carry_offset_key_and_value_as_asked() {
         let r = record(41, Some("k"), "v");
-        let mut f = LineFormat { print_key: false, print_offset: false, separator: "\t".into() };
+        let mut f = LineFormat {
+            print_key: false,
+            print_offset: false,
+            separator: "\t".into(),
+        };
         assert_eq!(f.format(3, &r), b"v\n");
         f.print_key = true;
         assert_eq!(f.format(3, &r), b"k\tv\n");
@@ -322,17 +349,27 @@ mod tests {
     #[test]
     fn records_outside_the_window_are_skipped() {
         let input: Vec<OutgoingRecord> = (0..5)
-            .map(|i| OutgoingRecord { key: None, value: Bytes::from(format!("v{i}")) })
+            .map(|i| OutgoingRecord {
+                key: None,
+                value: Bytes::from(format!("v{i}")),
+            })
             .collect();
         let blob = encode_batch(&input, 0, Compression::None).unwrap();
         let mut printer = Printer {
             out: Vec::new(),
-            options: LineFormat { print_key: false, print_offset: true, separator: " ".into() },
+            options: LineFormat {
+                print_key: false,
+                print_offset: true,
+                separator: " ".into(),
+            },
             printed: 0,
             max_messages: None,
             failed: None,
         };
-        let mut cursor = Cursor { position: 2, stop_at: Some(4) };
+        let mut cursor = Cursor {
+            position: 2,
+            stop_at: Some(4),
+        };
         absorb_records("t", 0, Bytes::new(), &mut cursor, &mut printer).unwrap();
         assert_eq!(cursor.position, 2, "an empty fetch leaves the cursor");
         absorb_records("t", 0, blob.clone(), &mut cursor, &mut printer).unwrap();
@@ -346,17 +383,27 @@ mod tests {
     #[test]
     fn max_messages_stops_mid_batch() {
         let input: Vec<OutgoingRecord> = (0..5)
-            .map(|i| OutgoingRecord { key: None, value: Bytes::from(format!("v{i}")) })
+            .map(|i| OutgoingRecord {
+                key: None,
+                value: Bytes::from(format!("v{i}")),
+            })
             .collect();
         let blob = encode_batch(&input, 0, Compression::Zstd).unwrap();
         let mut printer = Printer {
             out: Vec::new(),
-            options: LineFormat { print_key: false, print_offset: false, separator: "\t".into() },
+            options: LineFormat {
+                print_key: false,
+                print_offset: false,
+                separator: "\t".into(),
+            },
             printed: 0,
             max_messages: Some(2),
             failed: None,
         };
-        let mut cursor = Cursor { position: 0, stop_at: None };
+        let mut cursor = Cursor {
+            position: 0,
+            stop_at: None,
+        };
         absorb_records("t", 0, blob, &mut cursor, &mut printer).unwrap();
         assert_eq!(printer.out, b"v0\nv1\n");
         assert_eq!((cursor.position, printer.is_full()), (2, true));

@@ -87,7 +87,10 @@ mod tests {
         let e = kafka_error("topic 'x'", 3, None);
         assert_eq!(e.to_string(), "topic 'x': UNKNOWN_TOPIC_OR_PARTITION (3)");
         let e = kafka_error("topic 'x'", 36, Some("already there"));
-        assert_eq!(e.to_string(), "topic 'x': TOPIC_ALREADY_EXISTS (36): already there");
+        assert_eq!(
+            e.to_string(),
+            "topic 'x': TOPIC_ALREADY_EXISTS (36): already there"
+        );
         assert!(check_code("ctx", 0, Some("ignored")).is_ok());
     }
 }

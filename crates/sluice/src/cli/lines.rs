@@ -25,7 +25,10 @@ pub struct StdinReader {
 pub fn stdin_reader() -> StdinReader {
     let (tx, rx) = mpsc::channel(STDIN_CHUNKS_QUEUED_MAX);
     std::thread::spawn(move || read_stdin_into(tx));
-    StdinReader { chunks: rx, current: Bytes::new() }
+    StdinReader {
+        chunks: rx,
+        current: Bytes::new(),
+    }
 }
 
 fn read_stdin_into(tx: mpsc::Sender<std::io::Result<Bytes>>) {
@@ -77,7 +80,13 @@ pub struct LineReader<R> {
 
 impl<R: AsyncRead + Unpin> LineReader<R> {
     pub fn new(reader: R, line_bytes_max: usize) -> Self {
-        LineReader { reader, pending: BytesMut::new(), line_bytes_max, eof: false, line_number: 0 }
+        LineReader {
+            reader,
+            pending: BytesMut::new(),
+            line_bytes_max,
+            eof: false,
+            line_number: 0,
+        }
     }
 
     /// The number of the last line returned, counting from 1.
@@ -90,21 +99,27 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
         loop {
             if let Some(line) = self.take_line() {
                 self.line_number += 1;
-                return Ok(Some(line));
+                return match line.len() > self.line_bytes_max {
+                    true => Err(self.too_long(self.line_number)),
+                    false => Ok(Some(line)),
+                };
             }
             if self.eof {
                 return Ok(None);
             }
             if self.pending.len() > self.line_bytes_max {
-                let n = self.line_number + 1;
-                let max = self.line_bytes_max;
-                return Err(cli_error!("line {n} is longer than {max} bytes"));
+                return Err(self.too_long(self.line_number + 1));
             }
             self.pending.reserve(READ_CHUNK_BYTES);
             let read = self.reader.read_buf(&mut self.pending).await;
             let read = read.map_err(|e| cli_error!("reading input: {e}"))?;
             self.eof = read == 0;
         }
+    }
+
+    fn too_long(&self, line_number: u64) -> super::error::CliError {
+        let max = self.line_bytes_max;
+        cli_error!("line {line_number} is longer than {max} bytes")
     }
 
     /// A complete line from `pending`; at end of input, an unterminated last line also counts.
@@ -152,7 +167,9 @@ mod tests {
     }
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(f)
     }
 

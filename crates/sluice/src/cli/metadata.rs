@@ -66,9 +66,15 @@ async fn metadata(
     topics: Option<Vec<MetadataRequestTopic>>,
 ) -> Result<MetadataResponse> {
     let version = conn.version::<MetadataRequest>(METADATA_VERSION_MAX)?;
+    // v0 spells "all topics" as an empty list; before v4 auto-creation cannot be turned off.
+    let topics = if version == 0 {
+        Some(topics.unwrap_or_default())
+    } else {
+        topics
+    };
     let request = MetadataRequest::default()
         .with_topics(topics)
-        .with_allow_auto_topic_creation(false);
+        .with_allow_auto_topic_creation(version < 4);
     conn.call(&request, version).await
 }
 
@@ -119,7 +125,9 @@ pub async fn offsets(
         }
     }
     if let Some(missing) = partitions.iter().find(|p| !found.contains_key(p)) {
-        return Err(cli_error!("topic '{topic}' partition {missing}: no ListOffsets answer"));
+        return Err(cli_error!(
+            "topic '{topic}' partition {missing}: no ListOffsets answer"
+        ));
     }
     Ok(found)
 }
@@ -130,7 +138,10 @@ pub fn name_is(found: &Option<TopicName>, name: &str) -> bool {
 }
 
 fn name_of(found: &Option<TopicName>) -> String {
-    found.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default()
+    found
+        .as_ref()
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_default()
 }
 
 pub fn topic_name(name: &str) -> TopicName {
@@ -139,12 +150,15 @@ pub fn topic_name(name: &str) -> TopicName {
 
 /// Kafka's own rendering of a topic id: URL-safe base64 of the 16 bytes, without padding.
 pub fn topic_id_base64(id: &uuid::Uuid) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let bytes = id.as_bytes();
     let mut out = String::with_capacity(22);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let sextets = chunk.len() + 1;
         for i in 0..sextets {
@@ -161,7 +175,10 @@ mod tests {
     /// Goal: topic ids print the way Kafka's tools print them; method: known Uuid vectors.
     #[test]
     fn topic_id_prints_as_kafka_base64() {
-        assert_eq!(topic_id_base64(&uuid::Uuid::nil()), "AAAAAAAAAAAAAAAAAAAAAA");
+        assert_eq!(
+            topic_id_base64(&uuid::Uuid::nil()),
+            "AAAAAAAAAAAAAAAAAAAAAA"
+        );
         let id = uuid::Uuid::from_u128(0xfbff_ffff_ffff_ffff_ffff_ffff_ffff_ffff);
         assert_eq!(topic_id_base64(&id), "-____________________w");
         let id = uuid::Uuid::parse_str("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0").unwrap();

@@ -21,7 +21,8 @@ use std::process::ExitCode;
 /// Largest `--batch-records` accepted.
 const BATCH_RECORDS_MAX: u32 = 100_000;
 
-/// Where to connect; every command takes it.
+// Where to connect; every command takes it. (A `///` doc here would replace the about text of
+// every command that flattens it.)
 #[derive(clap::Args, Debug, Clone)]
 pub struct ConnectArgs {
     /// Broker to talk to.
@@ -38,6 +39,7 @@ pub struct ConnectArgs {
 pub enum TopicCmd {
     /// Create a topic.
     Create {
+        /// Topic name.
         name: String,
         /// Number of partitions.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i32).range(1..))]
@@ -55,12 +57,14 @@ pub enum TopicCmd {
     },
     /// Show a topic's id, partitions (leader, log start and end offsets) and configs.
     Describe {
+        /// Topic name.
         name: String,
         #[command(flatten)]
         connect: ConnectArgs,
     },
     /// Delete a topic.
     Delete {
+        /// Topic name.
         name: String,
         #[command(flatten)]
         connect: ConnectArgs,
@@ -69,6 +73,7 @@ pub enum TopicCmd {
 
 #[derive(clap::Args, Debug)]
 pub struct ProduceArgs {
+    /// Topic to write to.
     pub topic: String,
     /// Send every record to this partition (default: by key hash, else round-robin per batch).
     #[arg(long, value_parser = clap::value_parser!(i32).range(0..))]
@@ -83,7 +88,11 @@ pub struct ProduceArgs {
     #[arg(long, value_enum, default_value = "none")]
     pub compression: CompressionArg,
     /// Most lines per Produce request.
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=BATCH_RECORDS_MAX as i64))]
+    #[arg(
+        long,
+        default_value_t = 500,
+        value_parser = clap::value_parser!(u32).range(1..=i64::from(BATCH_RECORDS_MAX))
+    )]
     pub batch_records: u32,
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -91,12 +100,18 @@ pub struct ProduceArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ConsumeArgs {
+    /// Topic to read.
     pub topic: String,
     /// Only read this partition (default: all partitions).
     #[arg(long, value_parser = clap::value_parser!(i32).range(0..))]
     pub partition: Option<i32>,
     /// Where to start: earliest, latest, or an offset.
-    #[arg(long, default_value = "earliest", value_name = "earliest|latest|N", value_parser = parse_start_offset)]
+    #[arg(
+        long,
+        default_value = "earliest",
+        value_name = "earliest|latest|N",
+        value_parser = parse_start_offset
+    )]
     pub offset: StartOffset,
     /// Keep waiting for new records instead of stopping at the end.
     #[arg(long)]
@@ -154,7 +169,10 @@ pub enum Invocation {
 
 /// Runs one client command on a current-thread runtime; errors print as one line and exit 1.
 pub fn run(inv: Invocation) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -201,7 +219,9 @@ fn parse_start_offset(s: &str) -> Result<StartOffset, String> {
         "latest" => Ok(StartOffset::Latest),
         _ => match s.parse::<i64>() {
             Ok(n) if n >= 0 => Ok(StartOffset::At(n)),
-            _ => Err(format!("expected earliest, latest or an offset >= 0, got '{s}'")),
+            _ => Err(format!(
+                "expected earliest, latest or an offset >= 0, got '{s}'"
+            )),
         },
     }
 }
@@ -236,17 +256,42 @@ mod tests {
     /// Goal: produce flags parse with the documented defaults; method: parse bare and full forms.
     #[test]
     fn produce_arguments_parse_with_defaults() {
-        let Ok(TestCommand::Produce(bare)) = parse(&["produce", "t"]) else { panic!() };
-        assert_eq!((bare.acks, bare.compression, bare.batch_records), (Acks::All, CompressionArg::None, 500));
+        let Ok(TestCommand::Produce(bare)) = parse(&["produce", "t"]) else {
+            panic!()
+        };
+        assert_eq!(
+            (bare.acks, bare.compression, bare.batch_records),
+            (Acks::All, CompressionArg::None, 500)
+        );
         assert_eq!((bare.partition, bare.key_separator), (None, None));
         assert!(!bare.connect.bootstrap.is_empty());
         let full = [
-            "produce", "t", "--partition", "2", "--key-separator", "::", "--acks", "0",
-            "--compression", "zstd", "--batch-records", "10", "--bootstrap", "h:1",
+            "produce",
+            "t",
+            "--partition",
+            "2",
+            "--key-separator",
+            "::",
+            "--acks",
+            "0",
+            "--compression",
+            "zstd",
+            "--batch-records",
+            "10",
+            "--bootstrap",
+            "h:1",
         ];
-        let Ok(TestCommand::Produce(full)) = parse(&full) else { panic!() };
-        assert_eq!((full.partition, full.key_separator.as_deref()), (Some(2), Some("::")));
-        assert_eq!((full.acks, full.compression, full.batch_records), (Acks::None, CompressionArg::Zstd, 10));
+        let Ok(TestCommand::Produce(full)) = parse(&full) else {
+            panic!()
+        };
+        assert_eq!(
+            (full.partition, full.key_separator.as_deref()),
+            (Some(2), Some("::"))
+        );
+        assert_eq!(
+            (full.acks, full.compression, full.batch_records),
+            (Acks::None, CompressionArg::Zstd, 10)
+        );
         assert_eq!(full.connect.bootstrap, "h:1");
         assert!(parse(&["produce", "t", "--acks", "2"]).is_err());
         assert!(parse(&["produce", "t", "--batch-records", "0"]).is_err());
@@ -256,17 +301,39 @@ mod tests {
     /// Goal: consume flags parse, including every --offset form; method: parse several lines.
     #[test]
     fn consume_arguments_parse() {
-        let Ok(TestCommand::Consume(bare)) = parse(&["consume", "t"]) else { panic!() };
-        assert_eq!((bare.offset, bare.follow, bare.max_messages), (StartOffset::Earliest, false, None));
+        let Ok(TestCommand::Consume(bare)) = parse(&["consume", "t"]) else {
+            panic!()
+        };
+        assert_eq!(
+            (bare.offset, bare.follow, bare.max_messages),
+            (StartOffset::Earliest, false, None)
+        );
         assert_eq!(bare.key_separator, "\t");
         let full = [
-            "consume", "t", "--partition", "1", "--offset", "42", "--follow", "--max-messages",
-            "5", "--print-key", "--print-offset", "--key-separator", "=",
+            "consume",
+            "t",
+            "--partition",
+            "1",
+            "--offset",
+            "42",
+            "--follow",
+            "--max-messages",
+            "5",
+            "--print-key",
+            "--print-offset",
+            "--key-separator",
+            "=",
         ];
-        let Ok(TestCommand::Consume(full)) = parse(&full) else { panic!() };
-        assert_eq!((full.partition, full.offset, full.max_messages), (Some(1), StartOffset::At(42), Some(5)));
+        let Ok(TestCommand::Consume(full)) = parse(&full) else {
+            panic!()
+        };
+        assert_eq!(
+            (full.partition, full.offset, full.max_messages),
+            (Some(1), StartOffset::At(42), Some(5))
+        );
         assert!(full.follow && full.print_key && full.print_offset);
-        let Ok(TestCommand::Consume(latest)) = parse(&["consume", "t", "--offset", "latest"]) else {
+        let Ok(TestCommand::Consume(latest)) = parse(&["consume", "t", "--offset", "latest"])
+        else {
             panic!()
         };
         assert_eq!(latest.offset, StartOffset::Latest);
@@ -277,15 +344,42 @@ mod tests {
     /// Goal: topic subcommands parse, configs split at the first '='; method: parse create.
     #[test]
     fn topic_create_parses_configs() {
-        let args = ["topic", "create", "t", "--partitions", "3", "--config", "a=b=c", "--config", "x="];
-        let Ok(TestCommand::Topic { cmd: TopicCmd::Create { name, partitions, configs, .. } }) = parse(&args) else {
+        let args = [
+            "topic",
+            "create",
+            "t",
+            "--partitions",
+            "3",
+            "--config",
+            "a=b=c",
+            "--config",
+            "x=",
+        ];
+        let Ok(TestCommand::Topic {
+            cmd:
+                TopicCmd::Create {
+                    name,
+                    partitions,
+                    configs,
+                    ..
+                },
+        }) = parse(&args)
+        else {
             panic!()
         };
         assert_eq!((name.as_str(), partitions), ("t", 3));
-        let expected = vec![("a".to_string(), "b=c".to_string()), ("x".to_string(), String::new())];
+        let expected = vec![
+            ("a".to_string(), "b=c".to_string()),
+            ("x".to_string(), String::new()),
+        ];
         assert_eq!(configs, expected);
         assert!(parse(&["topic", "create", "t", "--partitions", "0"]).is_err());
         assert!(parse(&["topic", "create", "t", "--config", "novalue"]).is_err());
-        assert!(matches!(parse(&["topic", "list"]), Ok(TestCommand::Topic { cmd: TopicCmd::List { .. } })));
+        assert!(matches!(
+            parse(&["topic", "list"]),
+            Ok(TestCommand::Topic {
+                cmd: TopicCmd::List { .. }
+            })
+        ));
     }
 }

@@ -48,7 +48,11 @@ impl Partitioner {
     pub fn new(partition_count: i32, fixed: Option<i32>, round_robin_start: u32) -> Partitioner {
         assert!(partition_count > 0, "a topic has at least one partition");
         let start = (round_robin_start % partition_count as u32) as i32;
-        Partitioner { partition_count, fixed, round_robin_next: start }
+        Partitioner {
+            partition_count,
+            fixed,
+            round_robin_next: start,
+        }
     }
 
     /// The partition for keyless records of the next batch; advances the rotation.
@@ -81,7 +85,10 @@ mod tests {
             (b"foobar", -790_332_482),
             (b"a-little-bit-long-string", -985_981_536),
             (b"a-little-bit-longer-string", -1_486_304_829),
-            (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971),
+            (
+                b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
+                -58_897_971,
+            ),
             (b"abc", 479_470_107),
         ];
         for (key, hash) in cases {

@@ -32,7 +32,9 @@ pub async fn run(args: ProduceArgs) -> Result<()> {
     let partition_count = topic.partitions.len() as i32;
     if let Some(p) = args.partition.filter(|&p| p >= partition_count) {
         let name = &args.topic;
-        return Err(cli_error!("topic '{name}' has {partition_count} partitions; no partition {p}"));
+        return Err(cli_error!(
+            "topic '{name}' has {partition_count} partitions; no partition {p}"
+        ));
     }
     let version = conn.version::<ProduceRequest>(PRODUCE_VERSION_MAX)?;
     let start = uuid::Uuid::new_v4().as_u128() as u32;
@@ -57,7 +59,10 @@ struct Producer<'a> {
 
 impl Producer<'_> {
     /// Produces every line of `lines`; returns how many records were sent.
-    async fn produce_all<R: AsyncRead + Unpin>(&mut self, lines: &mut LineReader<R>) -> Result<u64> {
+    async fn produce_all<R: AsyncRead + Unpin>(
+        &mut self,
+        lines: &mut LineReader<R>,
+    ) -> Result<u64> {
         let mut produced = 0u64;
         loop {
             let first_line = lines.line_number() + 1;
@@ -77,7 +82,9 @@ impl Producer<'_> {
         let batch_partition = self.partitioner.next_batch();
         let mut by_partition: BTreeMap<i32, Vec<OutgoingRecord>> = BTreeMap::new();
         for record in records {
-            let p = self.partitioner.partition(record.key.as_deref(), batch_partition);
+            let p = self
+                .partitioner
+                .partition(record.key.as_deref(), batch_partition);
             by_partition.entry(p).or_default().push(record);
         }
         let compression = self.args.compression.codec();
@@ -125,7 +132,10 @@ fn to_records(
     first_line: u64,
 ) -> Result<Vec<OutgoingRecord>> {
     let Some(separator) = separator else {
-        return Ok(lines.into_iter().map(|value| OutgoingRecord { key: None, value }).collect());
+        return Ok(lines
+            .into_iter()
+            .map(|value| OutgoingRecord { key: None, value })
+            .collect());
     };
     let mut records = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
@@ -134,14 +144,19 @@ fn to_records(
             let sep = String::from_utf8_lossy(separator);
             return Err(cli_error!("line {n} has no key separator {sep:?}"));
         };
-        records.push(OutgoingRecord { key: Some(key), value });
+        records.push(OutgoingRecord {
+            key: Some(key),
+            value,
+        });
     }
     Ok(records)
 }
 
 fn produce_request(topic: &str, acks: Acks, blobs: BTreeMap<i32, Bytes>) -> ProduceRequest {
     let partitions = blobs.into_iter().map(|(index, records)| {
-        PartitionProduceData::default().with_index(index).with_records(Some(records))
+        PartitionProduceData::default()
+            .with_index(index)
+            .with_records(Some(records))
     });
     let topic_data = TopicProduceData::default()
         .with_name(topic_name(topic))
@@ -159,22 +174,37 @@ fn check_response(
     response: &ProduceResponse,
 ) -> Result<()> {
     let mut answered = Vec::new();
-    for t in response.responses.iter().filter(|t| t.name.as_str() == topic) {
+    for t in response
+        .responses
+        .iter()
+        .filter(|t| t.name.as_str() == topic)
+    {
         for p in &t.partition_responses {
             let context = format!("produce to topic '{topic}' partition {}", p.index);
-            let detail = p.record_errors.iter().find_map(|e| e.batch_index_error_message.as_deref());
-            check_code(&context, p.error_code, p.error_message.as_deref().or(detail))?;
+            let detail = p
+                .record_errors
+                .iter()
+                .find_map(|e| e.batch_index_error_message.as_deref());
+            check_code(
+                &context,
+                p.error_code,
+                p.error_message.as_deref().or(detail),
+            )?;
             answered.push(p.index);
         }
     }
     match sent.keys().find(|p| !answered.contains(p)) {
-        Some(p) => Err(cli_error!("produce to topic '{topic}' partition {p}: no answer from server")),
+        Some(p) => Err(cli_error!(
+            "produce to topic '{topic}' partition {p}: no answer from server"
+        )),
         None => Ok(()),
     }
 }
 
 fn now_ms() -> i64 {
-    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     since_epoch.as_millis() as i64
 }
 
@@ -222,12 +252,19 @@ mod tests {
         let mut buf = bytes::BytesMut::new();
         request.encode(&mut buf, 11).unwrap();
         let decoded = ProduceRequest::decode(&mut buf.freeze(), 11).unwrap();
-        assert_eq!((decoded.acks, decoded.topic_data[0].name.as_str()), (-1, "t"));
+        assert_eq!(
+            (decoded.acks, decoded.topic_data[0].name.as_str()),
+            (-1, "t")
+        );
         let partition = &decoded.topic_data[0].partition_data[0];
         assert_eq!(partition.index, 2);
         let (batches, _) = complete_batches(partition.records.clone().unwrap()).unwrap();
         let fetched = decode_batch(batches[0].clone()).unwrap();
-        let values: Vec<_> = fetched.records.iter().map(|r| r.value.clone().unwrap()).collect();
+        let values: Vec<_> = fetched
+            .records
+            .iter()
+            .map(|r| r.value.clone().unwrap())
+            .collect();
         assert_eq!(values, vec!["v1", "v=2"]);
         assert_eq!(fetched.records[1].key.as_deref(), Some(&b"k2"[..]));
     }

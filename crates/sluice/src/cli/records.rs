@@ -38,7 +38,10 @@ pub fn encode_batch(
         .enumerate()
         .map(|(i, r)| to_record(i as i64, r, timestamp_ms))
         .collect();
-    let options = RecordEncodeOptions { version: 2, compression };
+    let options = RecordEncodeOptions {
+        version: 2,
+        compression,
+    };
     let mut buf = BytesMut::new();
     RecordBatchEncoder::encode(&mut buf, &records, &options)
         .map_err(|e| cli_error!("cannot encode record batch: {e}"))?;
@@ -72,7 +75,9 @@ pub fn complete_batches(mut blob: Bytes) -> Result<(Vec<Bytes>, usize)> {
     while blob.len() >= BATCH_LOG_OVERHEAD_BYTES {
         let batch_length = (&blob[8..12]).get_i32();
         if batch_length < (BATCH_HEADER_BYTES - BATCH_LOG_OVERHEAD_BYTES) as i32 {
-            return Err(cli_error!("record batch with impossible length {batch_length}"));
+            return Err(cli_error!(
+                "record batch with impossible length {batch_length}"
+            ));
         }
         let total = BATCH_LOG_OVERHEAD_BYTES + batch_length as usize;
         if blob.len() < total {
@@ -94,19 +99,27 @@ pub struct FetchedBatch {
 /// Decodes one complete batch (any compression); control records are left out.
 pub fn decode_batch(batch: Bytes) -> Result<FetchedBatch> {
     if batch.len() < BATCH_HEADER_BYTES {
-        return Err(cli_error!("record batch of {} bytes is too short", batch.len()));
+        return Err(cli_error!(
+            "record batch of {} bytes is too short",
+            batch.len()
+        ));
     }
     let base_offset = (&batch[..8]).get_i64();
     let magic = batch[MAGIC_POSITION];
     if magic != 2 {
-        return Err(cli_error!("batch at offset {base_offset}: message format v{magic} is not supported"));
+        return Err(cli_error!(
+            "batch at offset {base_offset}: message format v{magic} is not supported"
+        ));
     }
     let delta_bytes = &batch[LAST_OFFSET_DELTA_POSITION..LAST_OFFSET_DELTA_POSITION + 4];
     let last_offset_delta = (&delta_bytes[..]).get_i32();
     let set = RecordBatchDecoder::decode(&mut batch.clone())
         .map_err(|e| cli_error!("batch at offset {base_offset}: {e}"))?;
     let records = set.records.into_iter().filter(|r| !r.control).collect();
-    Ok(FetchedBatch { next_offset: base_offset + i64::from(last_offset_delta) + 1, records })
+    Ok(FetchedBatch {
+        next_offset: base_offset + i64::from(last_offset_delta) + 1,
+        records,
+    })
 }
 
 #[cfg(test)]
@@ -137,13 +150,26 @@ mod tests {
             let input = sample(7);
             let blob = encode_batch(&input, 1_700_000_000_000, codec).unwrap();
             let (batches, partial) = complete_batches(blob).unwrap();
-            assert_eq!((batches.len(), partial), (1, 0), "{codec:?} makes exactly one batch");
+            assert_eq!(
+                (batches.len(), partial),
+                (1, 0),
+                "{codec:?} makes exactly one batch"
+            );
             let fetched = decode_batch(batches[0].clone()).unwrap();
             assert_eq!(fetched.next_offset, 7);
             let keys: Vec<_> = fetched.records.iter().map(|r| r.key.clone()).collect();
             let values: Vec<_> = fetched.records.iter().map(|r| r.value.clone()).collect();
-            assert_eq!(keys, input.iter().map(|r| r.key.clone()).collect::<Vec<_>>());
-            assert_eq!(values, input.iter().map(|r| Some(r.value.clone())).collect::<Vec<_>>());
+            assert_eq!(
+                keys,
+                input.iter().map(|r| r.key.clone()).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                values,
+                input
+                    .iter()
+                    .map(|r| Some(r.value.clone()))
+                    .collect::<Vec<_>>()
+            );
         }
     }
 

@@ -10,10 +10,9 @@ use kafka_protocol::messages::create_topics_request::{CreatableTopic, CreatableT
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
 use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
 use kafka_protocol::messages::describe_configs_response::DescribeConfigsResourceResult;
-use kafka_protocol::messages::{
-    CreateTopicsRequest, DeleteTopicsRequest, DescribeConfigsRequest,
-};
+use kafka_protocol::messages::{CreateTopicsRequest, DeleteTopicsRequest, DescribeConfigsRequest};
 use kafka_protocol::protocol::StrBytes;
+use std::collections::BTreeMap;
 
 const CREATE_TOPICS_VERSION_MAX: i16 = 7;
 const DELETE_TOPICS_VERSION_MAX: i16 = 6;
@@ -25,7 +24,12 @@ const RESOURCE_TYPE_TOPIC: i8 = 2;
 
 pub async fn run(cmd: TopicCmd) -> Result<()> {
     match cmd {
-        TopicCmd::Create { name, partitions, configs, connect } => {
+        TopicCmd::Create {
+            name,
+            partitions,
+            configs,
+            connect,
+        } => {
             let mut conn = Connection::connect(&connect.bootstrap).await?;
             create(&mut conn, &name, partitions, &configs).await
         }
@@ -56,11 +60,17 @@ async fn create(
         .with_timeout_ms(ADMIN_TIMEOUT_MS);
     let response = conn.call(&request, version).await?;
     let Some(result) = response.topics.iter().find(|t| t.name.as_str() == name) else {
-        return Err(cli_error!("topic '{name}': not in the CreateTopics response"));
+        return Err(cli_error!(
+            "topic '{name}': not in the CreateTopics response"
+        ));
     };
     let context = format!("topic '{name}'");
     check_code(&context, result.error_code, result.error_message.as_deref())?;
-    let created = if result.num_partitions > 0 { result.num_partitions } else { partitions };
+    let created = if result.num_partitions > 0 {
+        result.num_partitions
+    } else {
+        partitions
+    };
     println!("created topic {name} with {created} partitions");
     Ok(())
 }
@@ -92,34 +102,59 @@ async fn list(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// Everything `describe` prints, gathered before printing.
+struct Description {
+    topic: metadata::TopicMetadata,
+    starts: BTreeMap<i32, i64>,
+    ends: BTreeMap<i32, i64>,
+    /// `None` when the server does not support DescribeConfigs.
+    configs: Option<Vec<(String, String)>>,
+}
+
 async fn describe(conn: &mut Connection, name: &str) -> Result<()> {
     let topic = metadata::topic(conn, name).await?;
     let indexes: Vec<i32> = topic.partitions.iter().map(|p| p.index).collect();
     let starts = metadata::offsets(conn, name, &indexes, TIMESTAMP_EARLIEST).await?;
     let ends = metadata::offsets(conn, name, &indexes, TIMESTAMP_LATEST).await?;
-    let configs = if conn.supports::<DescribeConfigsRequest>() {
-        Some(topic_configs(conn, name).await?)
-    } else {
-        None
+    let configs = match conn.supports::<DescribeConfigsRequest>() {
+        true => Some(topic_configs(conn, name).await?),
+        false => None,
     };
-    let id = metadata::topic_id_base64(&topic.topic_id);
-    println!("Topic: {name}\tTopicId: {id}\tPartitionCount: {}", indexes.len());
-    for p in &topic.partitions {
-        let (start, end) = (starts[&p.index], ends[&p.index]);
-        println!(
-            "\tPartition: {}\tLeader: {}\tLogStartOffset: {start}\tLogEndOffset: {end}",
-            p.index, p.leader_id
-        );
-    }
-    let Some(configs) = configs else {
-        println!("Configs: (the server does not support DescribeConfigs)");
-        return Ok(());
-    };
-    println!("Configs:");
-    for (key, value) in configs {
-        println!("\t{key}={value}");
-    }
+    print!(
+        "{}",
+        render(&Description {
+            topic,
+            starts,
+            ends,
+            configs
+        })
+    );
     Ok(())
+}
+
+/// The `describe` text, in the spirit of `kafka-topics --describe`.
+fn render(d: &Description) -> String {
+    let t = &d.topic;
+    let id = metadata::topic_id_base64(&t.topic_id);
+    let count = t.partitions.len();
+    let mut out = format!(
+        "Topic: {}\tTopicId: {id}\tPartitionCount: {count}\n",
+        t.name
+    );
+    for p in &t.partitions {
+        let start = d.starts.get(&p.index).copied().unwrap_or(-1);
+        let end = d.ends.get(&p.index).copied().unwrap_or(-1);
+        out += &format!("\tPartition: {}\tLeader: {}", p.index, p.leader_id);
+        out += &format!("\tLogStartOffset: {start}\tLogEndOffset: {end}\n");
+    }
+    let Some(configs) = &d.configs else {
+        return out + "Configs: (the server does not support DescribeConfigs)\n";
+    };
+    out += "Configs:\n";
+    for (key, value) in configs {
+        out += &format!("\t{key}={value}\n");
+    }
+    out
 }
 
 /// The topic's configs as `(key, value)` sorted by key; sensitive values are masked.
@@ -131,8 +166,14 @@ async fn topic_configs(conn: &mut Connection, name: &str) -> Result<Vec<(String,
         .with_configuration_keys(None);
     let request = DescribeConfigsRequest::default().with_resources(vec![resource]);
     let response = conn.call(&request, version).await?;
-    let Some(result) = response.results.iter().find(|r| r.resource_name.as_str() == name) else {
-        return Err(cli_error!("topic '{name}': not in the DescribeConfigs response"));
+    let Some(result) = response
+        .results
+        .iter()
+        .find(|r| r.resource_name.as_str() == name)
+    else {
+        return Err(cli_error!(
+            "topic '{name}': not in the DescribeConfigs response"
+        ));
     };
     let context = format!("topic '{name}' configs");
     check_code(&context, result.error_code, result.error_message.as_deref())?;
@@ -160,7 +201,9 @@ async fn delete(conn: &mut Connection, name: &str) -> Result<()> {
     }
     let response = conn.call(&request, version).await?;
     let Some(result) = response.responses.iter().find(|r| name_is(&r.name, name)) else {
-        return Err(cli_error!("topic '{name}': not in the DeleteTopics response"));
+        return Err(cli_error!(
+            "topic '{name}': not in the DeleteTopics response"
+        ));
     };
     let context = format!("topic '{name}'");
     check_code(&context, result.error_code, result.error_message.as_deref())?;
@@ -189,5 +232,32 @@ mod tests {
         assert_eq!(t.configs[0].name.as_str(), "retention.ms");
         assert_eq!(t.configs[0].value.as_deref(), Some("1000"));
         assert_eq!(creatable_topic("x", 1, &[], 3).replication_factor, 1);
+    }
+
+    /// Goal: describe shows id, every partition's leader and offsets, and the configs;
+    /// method: render a hand-built description.
+    #[test]
+    fn describe_renders_partitions_and_configs() {
+        let partition = |index| metadata::PartitionMetadata {
+            index,
+            leader_id: 1,
+            error_code: 0,
+        };
+        let topic = metadata::TopicMetadata {
+            name: "orders".into(),
+            topic_id: uuid::Uuid::nil(),
+            partitions: vec![partition(0), partition(1)],
+        };
+        let d = Description {
+            topic,
+            starts: BTreeMap::from([(0, 0), (1, 5)]),
+            ends: BTreeMap::from([(0, 10), (1, 7)]),
+            configs: Some(vec![("retention.ms".into(), "1000".into())]),
+        };
+        let expected = "Topic: orders\tTopicId: AAAAAAAAAAAAAAAAAAAAAA\tPartitionCount: 2\n\
+            \tPartition: 0\tLeader: 1\tLogStartOffset: 0\tLogEndOffset: 10\n\
+            \tPartition: 1\tLeader: 1\tLogStartOffset: 5\tLogEndOffset: 7\n\
+            Configs:\n\tretention.ms=1000\n";
+        assert_eq!(render(&d), expected);
     }
 }

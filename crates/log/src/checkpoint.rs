@@ -1,0 +1,130 @@
+//! The two small state files of a partition directory besides its segments: the clean-shutdown
+//! marker and the recovery point. Both are versioned, and both are read conservatively: a file
+//! that is missing, torn or of an unknown version means "assume the worst" (recover more).
+//!
+//! ```text
+//! clean-shutdown (8 bytes)           recovery-point (20 bytes)
+//!   0 4 magic "SLCS"                   0 4 magic "SLRP"
+//!   4 1 version 1                      4 1 version 1
+//!   5 3 reserved 0                     5 3 reserved 0
+//!                                      8 8 offset (i64 BE)
+//!                                     16 4 CRC-32C of bytes 0..16 (u32 BE)
+//! ```
+//!
+//! `clean-shutdown` is written by `close()` after every file was fsynced, and removed (and the
+//! removal made durable) by `open()` before anything is appended. `recovery-point` names the base
+//! offset of the first segment that may hold bytes or index entries not yet fsynced; every
+//! segment below it was fsynced whole. It is rewritten without fsync when it advances (once per
+//! roll): if that write is lost the older, smaller value stays and recovery only checks more.
+
+use crate::sys;
+use crate::Offset;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+
+pub(crate) const CLEAN_SHUTDOWN_FILE: &str = "clean-shutdown";
+pub(crate) const RECOVERY_POINT_FILE: &str = "recovery-point";
+const CLEAN_SHUTDOWN_MAGIC: [u8; 4] = *b"SLCS";
+const RECOVERY_POINT_MAGIC: [u8; 4] = *b"SLRP";
+const FORMAT_VERSION: u8 = 1;
+
+fn versioned_header(magic: [u8; 4]) -> [u8; 8] {
+    let mut out = [0u8; 8];
+    out[0..4].copy_from_slice(&magic);
+    out[4] = FORMAT_VERSION;
+    out
+}
+
+/// Whether the directory holds a well-formed clean-shutdown marker.
+pub(crate) fn clean_marker_present(dir: &Path) -> io::Result<bool> {
+    match std::fs::read(dir.join(CLEAN_SHUTDOWN_FILE)) {
+        Ok(bytes) => Ok(bytes == versioned_header(CLEAN_SHUTDOWN_MAGIC)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Remove the marker durably: after this returns, a crash is seen as unclean.
+pub(crate) fn remove_clean_marker(dir: &Path) -> io::Result<()> {
+    match std::fs::remove_file(dir.join(CLEAN_SHUTDOWN_FILE)) {
+        Ok(()) => sys::sync_dir(dir),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Write the marker durably (file and directory entry).
+pub(crate) fn write_clean_marker(dir: &Path) -> io::Result<()> {
+    let mut file = File::create(dir.join(CLEAN_SHUTDOWN_FILE))?;
+    file.write_all(&versioned_header(CLEAN_SHUTDOWN_MAGIC))?;
+    file.sync_all()?;
+    sys::sync_dir(dir)
+}
+
+fn encode_recovery_point(point: Offset) -> [u8; 20] {
+    let mut out = [0u8; 20];
+    out[0..8].copy_from_slice(&versioned_header(RECOVERY_POINT_MAGIC));
+    out[8..16].copy_from_slice(&point.0.to_be_bytes());
+    let crc = crc32c::crc32c(&out[0..16]);
+    out[16..20].copy_from_slice(&crc.to_be_bytes());
+    out
+}
+
+fn decode_recovery_point(bytes: &[u8]) -> Option<Offset> {
+    if bytes.len() != 20 || bytes[0..8] != versioned_header(RECOVERY_POINT_MAGIC) {
+        return None;
+    }
+    let crc = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    if crc32c::crc32c(&bytes[0..16]) != crc {
+        return None;
+    }
+    let mut offset = [0u8; 8];
+    offset.copy_from_slice(&bytes[8..16]);
+    Some(Offset(i64::from_be_bytes(offset)))
+}
+
+/// The recovery point, or 0 ("check every segment") if there is no trustworthy one.
+pub(crate) fn read_recovery_point(dir: &Path) -> Offset {
+    std::fs::read(dir.join(RECOVERY_POINT_FILE))
+        .ok()
+        .and_then(|b| decode_recovery_point(&b))
+        .unwrap_or_default()
+}
+
+/// Overwrite the recovery point (not fsynced; see the module docs for why that is safe).
+pub(crate) fn write_recovery_point(dir: &Path, point: Offset) -> io::Result<()> {
+    std::fs::write(dir.join(RECOVERY_POINT_FILE), encode_recovery_point(point))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_point_round_trips_and_a_torn_one_reads_as_zero() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(read_recovery_point(dir.path()), Offset(0));
+        write_recovery_point(dir.path(), Offset(1234)).expect("write");
+        assert_eq!(read_recovery_point(dir.path()), Offset(1234));
+        let mut bytes = encode_recovery_point(Offset(99));
+        bytes[9] ^= 1;
+        std::fs::write(dir.path().join(RECOVERY_POINT_FILE), bytes).expect("tear");
+        assert_eq!(read_recovery_point(dir.path()), Offset(0));
+    }
+
+    #[test]
+    fn clean_marker_is_written_seen_and_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(!clean_marker_present(dir.path()).expect("read"));
+        write_clean_marker(dir.path()).expect("write");
+        assert!(clean_marker_present(dir.path()).expect("read"));
+        remove_clean_marker(dir.path()).expect("remove");
+        assert!(!clean_marker_present(dir.path()).expect("read"));
+        std::fs::write(dir.path().join(CLEAN_SHUTDOWN_FILE), b"").expect("empty marker");
+        assert!(
+            !clean_marker_present(dir.path()).expect("read"),
+            "an empty marker is not clean"
+        );
+    }
+}

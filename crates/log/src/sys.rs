@@ -1,0 +1,94 @@
+//! The few system calls std does not wrap the way the log needs them: a positioned vectored
+//! write that finishes short writes, a directory fsync, and a file's modification time.
+//!
+//! This is the only module with `unsafe`; everything else reads with `FileExt::read_exact_at`
+//! and writes with `FileExt::write_all_at`.
+
+use std::fs::File;
+use std::io::{self, IoSlice};
+use std::os::fd::AsRawFd;
+use std::path::Path;
+
+/// Most slices one pwritev call accepts (IOV_MAX on Linux and the BSDs).
+const SLICES_PER_CALL_MAX: usize = 1024;
+
+/// Write every byte of `slices` at `position` with pwritev(2), retrying short writes and
+/// EINTR. Nothing is copied in user space: the kernel gathers from the slices.
+pub(crate) fn pwritev_all(
+    file: &File,
+    mut slices: &mut [IoSlice<'_>],
+    mut position: u64,
+) -> io::Result<()> {
+    IoSlice::advance_slices(&mut slices, 0); // drop leading empty slices
+    while !slices.is_empty() {
+        let count = slices.len().min(SLICES_PER_CALL_MAX);
+        let offset = libc::off_t::try_from(position).map_err(|_| {
+            io::Error::new(io::ErrorKind::InvalidInput, "file position beyond off_t")
+        })?;
+        // SAFETY: IoSlice is ABI-compatible with iovec on Unix (std guarantees it), the slices
+        // borrow live buffers for the duration of the call, and `count` does not exceed them.
+        let written = unsafe {
+            libc::pwritev(
+                file.as_raw_fd(),
+                slices.as_ptr().cast::<libc::iovec>(),
+                count as libc::c_int,
+                offset,
+            )
+        };
+        if written < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(err);
+        }
+        if written == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::WriteZero,
+                "pwritev wrote nothing",
+            ));
+        }
+        position += written as u64;
+        IoSlice::advance_slices(&mut slices, written as usize);
+    }
+    Ok(())
+}
+
+/// fsync a directory so the names created or removed in it survive a power cut.
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// A file's modification time in ms since the Unix epoch (0 if the platform will not say).
+pub(crate) fn modified_ms(file: &File) -> io::Result<i64> {
+    let modified = file.metadata()?.modified()?;
+    let since_epoch = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    Ok(i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::FileExt;
+
+    #[test]
+    fn pwritev_all_gathers_slices_at_the_position() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(dir.path().join("f"));
+        let file = file.expect("open");
+        file.write_all_at(b"0123456789", 0).expect("seed");
+        let (a, b, c) = (b"ab".as_slice(), b"".as_slice(), b"cde".as_slice());
+        let mut slices = [IoSlice::new(a), IoSlice::new(b), IoSlice::new(c)];
+        pwritev_all(&file, &mut slices, 3).expect("pwritev");
+        let mut back = [0u8; 10];
+        file.read_exact_at(&mut back, 0).expect("read");
+        assert_eq!(&back, b"012abcde89");
+    }
+}
