@@ -5,6 +5,7 @@ same data dir and ports. Its stdout/stderr go to a log file whose tail is attach
 of any failing test that used it. Fixtures: `server` (per test) and `module_server` (per module).
 """
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,6 +23,7 @@ HEALTH_TIMEOUT_S = 30.0
 TERM_TIMEOUT_S = 20.0
 KILL_TIMEOUT_S = 10.0
 LOG_TAIL_LINES = 200
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # Ignore any http(s)_proxy in the environment: everything here is on 127.0.0.1.
 _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -214,7 +216,7 @@ class SluiceServer:
             lines = self.log_path.read_text(errors="replace").splitlines()
         except FileNotFoundError:
             return "(no log)"
-        return "\n".join(lines[-n:])
+        return _ANSI.sub("", "\n".join(lines[-n:]))
 
 
 def _start_server(tmp_dir, name):

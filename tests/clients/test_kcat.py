@@ -14,7 +14,11 @@ pytestmark = pytest.mark.skipif(shutil.which("kcat") is None,
 
 
 def kcat(*args, stdin=None, timeout=60):
-    out = subprocess.run(["kcat", *args], input=stdin, capture_output=True, timeout=timeout)
+    try:
+        out = subprocess.run(["kcat", *args], input=stdin, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError(f"kcat {' '.join(args)} still running after {timeout}s; stderr: "
+                             f"{(e.stderr or b'').decode(errors='replace')[-2000:]}") from None
     assert out.returncode == 0, \
         f"kcat {' '.join(args)} exited {out.returncode}: {out.stderr.decode(errors='replace')}"
     return out

@@ -24,7 +24,10 @@ use tokio::sync::{oneshot, Notify};
 const PRODUCER_ID_BLOCK: i64 = 1000;
 
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 pub struct Topic {
@@ -40,7 +43,9 @@ impl Topic {
     }
 
     pub fn partition(&self, index: i32) -> Option<Arc<Partition>> {
-        usize::try_from(index).ok().and_then(|i| self.partitions.read().unwrap().get(i).cloned())
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.partitions.read().unwrap().get(i).cloned())
     }
 
     pub fn partition_count(&self) -> i32 {
@@ -82,7 +87,10 @@ pub struct Broker {
 
 impl Broker {
     /// Open the data directory: load the catalogue, open and recover every partition.
-    pub fn open(config: BrokerConfig, metrics: Arc<Metrics>) -> Result<(Arc<Broker>, StartupReport), AdminError> {
+    pub fn open(
+        config: BrokerConfig,
+        metrics: Arc<Metrics>,
+    ) -> Result<(Arc<Broker>, StartupReport), AdminError> {
         let started = Instant::now();
         let (store, catalogue) = MetaStore::open(&config.data_dir)?;
         std::fs::create_dir_all(topics_dir(&config.data_dir))?;
@@ -96,7 +104,10 @@ impl Broker {
             catalogue: Mutex::new(catalogue.clone()),
             topics: RwLock::new(HashMap::new()),
             topics_by_id: RwLock::new(HashMap::new()),
-            producer_ids: Mutex::new(Ids { next: block_end, block_end }),
+            producer_ids: Mutex::new(Ids {
+                next: block_end,
+                block_end,
+            }),
             flusher: Mutex::new(flusher),
             data_arrived,
             metrics,
@@ -131,7 +142,12 @@ impl Broker {
         self.files.open_count()
     }
 
-    fn open_topic(&self, name: &str, meta: &TopicMeta, report: &mut StartupReport) -> Result<Arc<Topic>, AdminError> {
+    fn open_topic(
+        &self,
+        name: &str,
+        meta: &TopicMeta,
+        report: &mut StartupReport,
+    ) -> Result<Arc<Topic>, AdminError> {
         let name: Arc<str> = Arc::from(name);
         let log_config = meta.configs.log_config(&self.config.log_defaults);
         let mut partitions = Vec::with_capacity(meta.partitions as usize);
@@ -152,23 +168,43 @@ impl Broker {
         }))
     }
 
-    fn open_partition(&self, topic: &Arc<str>, index: i32, c: LogConfig) -> Result<(Arc<Partition>, RecoveryReport), AdminError> {
+    fn open_partition(
+        &self,
+        topic: &Arc<str>,
+        index: i32,
+        c: LogConfig,
+    ) -> Result<(Arc<Partition>, RecoveryReport), AdminError> {
         let dir = partition_dir(&self.config.data_dir, topic, index);
         let (log, report) = PartitionLog::open(&dir, c, self.files.clone())?;
         if report.truncated_bytes > 0 {
-            self.metrics.recovery_truncated_bytes.inc_by(report.truncated_bytes);
+            self.metrics
+                .recovery_truncated_bytes
+                .inc_by(report.truncated_bytes);
         }
         let producers = rebuild_producers(&log)?;
         self.reserve_producer_ids_above(producers.max_producer_id())?;
         let metrics = PartitionMetrics::new(&self.metrics, topic, index);
         let hw_follows_fsync = self.config.flush == crate::config::FlushPolicy::Always;
-        let p = Partition::new(topic.clone(), index, log, producers, hw_follows_fsync, metrics);
+        let p = Partition::new(
+            topic.clone(),
+            index,
+            log,
+            producers,
+            hw_follows_fsync,
+            metrics,
+        );
         Ok((Arc::new(p), report))
     }
 
     fn insert_topic(&self, topic: Arc<Topic>) {
-        self.topics_by_id.write().unwrap().insert(topic.id, topic.clone());
-        self.topics.write().unwrap().insert(topic.name.to_string(), topic);
+        self.topics_by_id
+            .write()
+            .unwrap()
+            .insert(topic.id, topic.clone());
+        self.topics
+            .write()
+            .unwrap()
+            .insert(topic.name.to_string(), topic);
     }
 
     pub fn topic(&self, name: &str) -> Option<Arc<Topic>> {
@@ -187,7 +223,13 @@ impl Broker {
     }
 
     /// Create a topic durably. `partitions` None takes the broker default.
-    pub fn create_topic(&self, name: &str, partitions: Option<i32>, configs: TopicConfigs, validate_only: bool) -> Result<Arc<Topic>, AdminError> {
+    pub fn create_topic(
+        &self,
+        name: &str,
+        partitions: Option<i32>,
+        configs: TopicConfigs,
+        validate_only: bool,
+    ) -> Result<Arc<Topic>, AdminError> {
         validate_topic_name(name).map_err(AdminError::InvalidTopic)?;
         let count = partitions.unwrap_or(self.config.num_partitions_default);
         self.check_partition_count(count)?;
@@ -195,7 +237,12 @@ impl Broker {
         if cat.topics.contains_key(name) {
             return Err(AdminError::TopicExists(name.to_string()));
         }
-        let meta = TopicMeta { id: uuid::Uuid::new_v4(), partitions: count, configs, created_ms: now_ms() };
+        let meta = TopicMeta {
+            id: uuid::Uuid::new_v4(),
+            partitions: count,
+            configs,
+            created_ms: now_ms(),
+        };
         if validate_only {
             return Ok(Arc::new(Topic {
                 name: Arc::from(name),
@@ -264,7 +311,12 @@ impl Broker {
     }
 
     /// Grow a topic to `count` partitions (Kafka never shrinks).
-    pub fn create_partitions(&self, name: &str, count: i32, validate_only: bool) -> Result<(), AdminError> {
+    pub fn create_partitions(
+        &self,
+        name: &str,
+        count: i32,
+        validate_only: bool,
+    ) -> Result<(), AdminError> {
         let topic = self.topic(name).ok_or(AdminError::UnknownTopic)?;
         let mut cat = self.catalogue.lock().unwrap();
         let current = topic.partition_count();
@@ -296,7 +348,12 @@ impl Broker {
 
     /// Append to one partition; under `flush=always`, the returned waiter (if any) completes when
     /// the data is durable. `wait` false (acks=0) still gets the data flushed.
-    pub fn append(&self, partition: &Arc<Partition>, blob: &[u8], wait: bool) -> Result<(AppendOutcome, Option<oneshot::Receiver<FlushReply>>), ProduceError> {
+    pub fn append(
+        &self,
+        partition: &Arc<Partition>,
+        blob: &[u8],
+        wait: bool,
+    ) -> Result<(AppendOutcome, Option<oneshot::Receiver<FlushReply>>), ProduceError> {
         let outcome = partition.append(blob, now_ms())?;
         let always = self.config.flush == crate::config::FlushPolicy::Always;
         let waiter = if always && partition.high_watermark() > outcome.last_offset {
@@ -324,7 +381,9 @@ impl Broker {
     }
 
     fn reserve_producer_ids_above(&self, max_seen: Option<i64>) -> Result<(), AdminError> {
-        let Some(max_seen) = max_seen else { return Ok(()) };
+        let Some(max_seen) = max_seen else {
+            return Ok(());
+        };
         let mut ids = self.producer_ids.lock().unwrap();
         if max_seen >= ids.next {
             ids.next = max_seen + 1;
@@ -387,7 +446,10 @@ impl Broker {
         let topic = self.topic(name).ok_or(AdminError::UnknownTopic)?;
         let mut cat = self.catalogue.lock().unwrap();
         let mut next = cat.clone();
-        next.topics.get_mut(name).ok_or(AdminError::UnknownTopic)?.configs = configs.clone();
+        next.topics
+            .get_mut(name)
+            .ok_or(AdminError::UnknownTopic)?
+            .configs = configs.clone();
         self.store.save(&next)?;
         *cat = next;
         let c = configs.log_config(&self.config.log_defaults);
@@ -414,7 +476,8 @@ fn remove_orphan_dirs(data_dir: &Path, cat: &Catalogue) -> std::io::Result<()> {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().to_string();
         let known = name.rsplit_once('-').is_some_and(|(topic, idx)| {
-            idx.parse::<i32>().is_ok_and(|i| cat.topics.get(topic).is_some_and(|m| i < m.partitions))
+            idx.parse::<i32>()
+                .is_ok_and(|i| cat.topics.get(topic).is_some_and(|m| i < m.partitions))
         });
         if !known {
             tracing::warn!(dir = %entry.path().display(), "removing partition directory of a deleted topic");

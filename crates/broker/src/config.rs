@@ -27,7 +27,9 @@ impl FromStr for FlushPolicy {
             _ => match s.strip_prefix("interval:") {
                 Some(ms) => match ms.parse::<u64>() {
                     Ok(interval_ms) if interval_ms > 0 => Ok(FlushPolicy::Interval { interval_ms }),
-                    _ => Err(format!("flush interval must be a positive number of ms, got '{ms}'")),
+                    _ => Err(format!(
+                        "flush interval must be a positive number of ms, got '{ms}'"
+                    )),
                 },
                 None => Err(format!(
                     "flush must be 'always', 'interval:<ms>' or 'never', got '{s}'"
@@ -98,8 +100,12 @@ pub fn config_doc(key: &str) -> &'static str {
     match key {
         "cleanup.policy" => "Retention policy for old log segments. Sluice supports 'delete'.",
         "max.message.bytes" => "The largest record batch size allowed, after compression.",
-        "retention.bytes" => "Delete old segments when the partition is larger than this; -1 for no limit.",
-        "retention.ms" => "Delete old segments whose newest record is older than this; -1 for no limit.",
+        "retention.bytes" => {
+            "Delete old segments when the partition is larger than this; -1 for no limit."
+        }
+        "retention.ms" => {
+            "Delete old segments whose newest record is older than this; -1 for no limit."
+        }
         "segment.bytes" => "The segment file size: a new segment is rolled when this is reached.",
         "segment.ms" => "Roll a new segment after this long even if the current one is not full.",
         "segment.index.bytes" => "Accepted for compatibility; Sluice's index files grow as needed.",
@@ -278,7 +284,8 @@ mod tests {
 
     #[test]
     fn explicit_configs_override_log_defaults() {
-        let t = TopicConfigs::from_pairs([("segment.bytes", "1024"), ("retention.ms", "-1")]).unwrap();
+        let t =
+            TopicConfigs::from_pairs([("segment.bytes", "1024"), ("retention.ms", "-1")]).unwrap();
         let c = t.log_config(&LogConfig::default());
         assert_eq!(c.segment_bytes, 1024);
         assert_eq!(c.retention_ms, -1);

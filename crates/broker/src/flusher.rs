@@ -29,24 +29,40 @@ pub struct Flusher {
 }
 
 impl Flusher {
-    pub(crate) fn start(policy: FlushPolicy, metrics: Arc<Metrics>, data_arrived: Arc<Notify>) -> Flusher {
+    pub(crate) fn start(
+        policy: FlushPolicy,
+        metrics: Arc<Metrics>,
+        data_arrived: Arc<Notify>,
+    ) -> Flusher {
         let (tx, rx) = mpsc::channel::<FlushRequest>();
         let thread = std::thread::Builder::new()
             .name("sluice-flusher".into())
             .spawn(move || run(rx, policy, &metrics, &data_arrived))
             .expect("spawning the flusher thread");
-        Flusher { tx: Some(tx), thread: Some(thread), policy }
+        Flusher {
+            tx: Some(tx),
+            thread: Some(thread),
+            policy,
+        }
     }
 
     /// Note that `partition` has unsynced data. Under `flush=always`, returns a receiver that
     /// completes once it is fsynced; otherwise None (the data is already acknowledged).
-    pub(crate) fn dirty(&self, partition: &Arc<Partition>, wait: bool) -> Option<oneshot::Receiver<FlushReply>> {
+    pub(crate) fn dirty(
+        &self,
+        partition: &Arc<Partition>,
+        wait: bool,
+    ) -> Option<oneshot::Receiver<FlushReply>> {
         let tx = self.tx.as_ref()?;
         if self.policy == FlushPolicy::Never {
             return None;
         }
         let wait = wait && self.policy == FlushPolicy::Always;
-        if !wait && partition.flush_queued.swap(true, std::sync::atomic::Ordering::AcqRel) {
+        if !wait
+            && partition
+                .flush_queued
+                .swap(true, std::sync::atomic::Ordering::AcqRel)
+        {
             return None;
         }
         let (waiter, rx) = if wait {
@@ -55,7 +71,10 @@ impl Flusher {
         } else {
             (None, None)
         };
-        let _ = tx.send(FlushRequest { partition: partition.clone(), waiter });
+        let _ = tx.send(FlushRequest {
+            partition: partition.clone(),
+            waiter,
+        });
         rx
     }
 
@@ -74,7 +93,12 @@ impl Drop for Flusher {
     }
 }
 
-fn run(rx: mpsc::Receiver<FlushRequest>, policy: FlushPolicy, metrics: &Metrics, data_arrived: &Notify) {
+fn run(
+    rx: mpsc::Receiver<FlushRequest>,
+    policy: FlushPolicy,
+    metrics: &Metrics,
+    data_arrived: &Notify,
+) {
     let interval = match policy {
         FlushPolicy::Interval { interval_ms } => Some(Duration::from_millis(interval_ms)),
         _ => None,
@@ -92,8 +116,10 @@ fn run(rx: mpsc::Receiver<FlushRequest>, policy: FlushPolicy, metrics: &Metrics,
 
 fn flush_round(round: Vec<FlushRequest>, metrics: &Metrics) {
     metrics.flush_rounds.inc();
-    let mut by_partition: HashMap<*const Partition, (Arc<Partition>, Vec<oneshot::Sender<FlushReply>>)> =
-        HashMap::new();
+    let mut by_partition: HashMap<
+        *const Partition,
+        (Arc<Partition>, Vec<oneshot::Sender<FlushReply>>),
+    > = HashMap::new();
     for req in round {
         let e = by_partition
             .entry(Arc::as_ptr(&req.partition))
@@ -101,7 +127,9 @@ fn flush_round(round: Vec<FlushRequest>, metrics: &Metrics) {
         e.1.extend(req.waiter);
     }
     for (_, (partition, waiters)) in by_partition {
-        partition.flush_queued.store(false, std::sync::atomic::Ordering::Release);
+        partition
+            .flush_queued
+            .store(false, std::sync::atomic::Ordering::Release);
         let reply = flush_partition(&partition, metrics);
         for w in waiters {
             let _ = w.send(reply.clone());
@@ -110,12 +138,16 @@ fn flush_round(round: Vec<FlushRequest>, metrics: &Metrics) {
 }
 
 fn flush_partition(partition: &Partition, metrics: &Metrics) -> FlushReply {
-    let Some(target) = partition.sync_target() else { return Ok(()) };
+    let Some(target) = partition.sync_target() else {
+        return Ok(());
+    };
     for file in &target.files {
         let started = Instant::now();
         let res = file.sync_data();
         metrics.fsyncs.inc();
-        metrics.fsync_seconds.observe(started.elapsed().as_secs_f64());
+        metrics
+            .fsync_seconds
+            .observe(started.elapsed().as_secs_f64());
         if let Err(e) = res {
             metrics.storage_errors.inc();
             tracing::error!(topic = %partition.topic, partition = partition.index, error = %e, "fsync failed");

@@ -51,7 +51,9 @@ impl MetaStore {
     /// Load the catalogue, or create a fresh one (and persist it) in an empty data directory.
     pub fn open(dir: &Path) -> io::Result<(MetaStore, Catalogue)> {
         fs::create_dir_all(dir)?;
-        let store = MetaStore { dir: dir.to_path_buf() };
+        let store = MetaStore {
+            dir: dir.to_path_buf(),
+        };
         let path = dir.join(META_FILE);
         match fs::read(&path) {
             Ok(bytes) => {

@@ -88,22 +88,86 @@ impl Metrics {
         };
         {
             let mut r = m.registry.lock().unwrap();
-            r.register("topic_bytes_in", "Record batch bytes appended, per topic", m.bytes_in.clone());
-            r.register("topic_records_in", "Records appended, per topic", m.records_in.clone());
-            r.register("topic_bytes_out", "Record batch bytes served to readers, per topic", m.bytes_out.clone());
-            r.register("topic_reads_out", "Partition reads that returned record data, per topic", m.reads_out.clone());
-            r.register("partition_log_end_offset", "Next offset to be written, per partition", m.log_end_offset.clone());
-            r.register("partition_log_start_offset", "First offset still retained, per partition", m.log_start_offset.clone());
-            r.register("requests", "Requests handled, per protocol and API", m.requests.clone());
-            r.register("request_errors", "Requests answered with an error, per protocol and API", m.request_errors.clone());
-            r.register("request_duration_seconds", "Request latency, per protocol and API", m.request_seconds.clone());
-            r.register("connections", "Open client connections, per protocol", m.connections.clone());
-            r.register("fsyncs", "fdatasync calls on segment files", m.fsyncs.clone());
-            r.register("fsync_duration_seconds", "Latency of one fdatasync", m.fsync_seconds.clone());
-            r.register("flush_rounds", "Group-commit rounds (each shared by every waiting producer)", m.flush_rounds.clone());
-            r.register("storage_errors", "I/O errors on the data directory", m.storage_errors.clone());
-            r.register("recovery_truncated_bytes", "Bytes truncated from torn or corrupt log tails at start-up", m.recovery_truncated_bytes.clone());
-            r.register("open_segment_files", "Segment files currently open", m.open_files.clone());
+            r.register(
+                "topic_bytes_in",
+                "Record batch bytes appended, per topic",
+                m.bytes_in.clone(),
+            );
+            r.register(
+                "topic_records_in",
+                "Records appended, per topic",
+                m.records_in.clone(),
+            );
+            r.register(
+                "topic_bytes_out",
+                "Record batch bytes served to readers, per topic",
+                m.bytes_out.clone(),
+            );
+            r.register(
+                "topic_reads_out",
+                "Partition reads that returned record data, per topic",
+                m.reads_out.clone(),
+            );
+            r.register(
+                "partition_log_end_offset",
+                "Next offset to be written, per partition",
+                m.log_end_offset.clone(),
+            );
+            r.register(
+                "partition_log_start_offset",
+                "First offset still retained, per partition",
+                m.log_start_offset.clone(),
+            );
+            r.register(
+                "requests",
+                "Requests handled, per protocol and API",
+                m.requests.clone(),
+            );
+            r.register(
+                "request_errors",
+                "Requests answered with an error, per protocol and API",
+                m.request_errors.clone(),
+            );
+            r.register(
+                "request_duration_seconds",
+                "Request latency, per protocol and API",
+                m.request_seconds.clone(),
+            );
+            r.register(
+                "connections",
+                "Open client connections, per protocol",
+                m.connections.clone(),
+            );
+            r.register(
+                "fsyncs",
+                "fdatasync calls on segment files",
+                m.fsyncs.clone(),
+            );
+            r.register(
+                "fsync_duration_seconds",
+                "Latency of one fdatasync",
+                m.fsync_seconds.clone(),
+            );
+            r.register(
+                "flush_rounds",
+                "Group-commit rounds (each shared by every waiting producer)",
+                m.flush_rounds.clone(),
+            );
+            r.register(
+                "storage_errors",
+                "I/O errors on the data directory",
+                m.storage_errors.clone(),
+            );
+            r.register(
+                "recovery_truncated_bytes",
+                "Bytes truncated from torn or corrupt log tails at start-up",
+                m.recovery_truncated_bytes.clone(),
+            );
+            r.register(
+                "open_segment_files",
+                "Segment files currently open",
+                m.open_files.clone(),
+            );
         }
         m
     }
@@ -119,13 +183,18 @@ impl Metrics {
 
     /// Drop every series of a deleted topic.
     pub fn forget_topic(&self, topic: &str, partitions: i32) {
-        let t = TopicLabels { topic: topic.to_string() };
+        let t = TopicLabels {
+            topic: topic.to_string(),
+        };
         self.bytes_in.remove(&t);
         self.records_in.remove(&t);
         self.bytes_out.remove(&t);
         self.reads_out.remove(&t);
         for p in 0..partitions {
-            let l = PartitionLabels { topic: topic.to_string(), partition: p.to_string() };
+            let l = PartitionLabels {
+                topic: topic.to_string(),
+                partition: p.to_string(),
+            };
             self.log_end_offset.remove(&l);
             self.log_start_offset.remove(&l);
         }

@@ -42,8 +42,13 @@ pub(crate) struct PartitionMetrics {
 
 impl PartitionMetrics {
     pub(crate) fn new(m: &Metrics, topic: &str, index: i32) -> PartitionMetrics {
-        let t = TopicLabels { topic: topic.to_string() };
-        let p = PartitionLabels { topic: topic.to_string(), partition: index.to_string() };
+        let t = TopicLabels {
+            topic: topic.to_string(),
+        };
+        let p = PartitionLabels {
+            topic: topic.to_string(),
+            partition: index.to_string(),
+        };
         PartitionMetrics {
             bytes_in: m.bytes_in.get_or_create(&t).clone(),
             records_in: m.records_in.get_or_create(&t).clone(),
@@ -85,7 +90,10 @@ impl Partition {
         Partition {
             topic,
             index,
-            inner: Mutex::new(Inner { log: Some(log), producers }),
+            inner: Mutex::new(Inner {
+                log: Some(log),
+                producers,
+            }),
             high_watermark: AtomicI64::new(end),
             log_start: AtomicI64::new(start),
             log_end: AtomicI64::new(end),
@@ -125,10 +133,15 @@ impl Partition {
         }
         let mut inner = self.lock();
         let inner = &mut *inner;
-        let log = inner.log.as_mut().ok_or(ProduceError::UnknownTopicOrPartition)?;
+        let log = inner
+            .log
+            .as_mut()
+            .ok_or(ProduceError::UnknownTopicOrPartition)?;
         if idempotent {
-            if let SequenceCheck::Duplicate { first_offset, last_offset } =
-                inner.producers.check(&infos[0].header)?
+            if let SequenceCheck::Duplicate {
+                first_offset,
+                last_offset,
+            } = inner.producers.check(&infos[0].header)?
             {
                 return Ok(AppendOutcome {
                     base_offset: Offset(first_offset),
@@ -138,9 +151,13 @@ impl Partition {
                 });
             }
         }
-        let info = log.append(blob, &infos, now_ms).map_err(ProduceError::from_log)?;
+        let info = log
+            .append(blob, &infos, now_ms)
+            .map_err(ProduceError::from_log)?;
         if idempotent {
-            inner.producers.record(&infos[0].header, info.base_offset.0, info.last_offset.0);
+            inner
+                .producers
+                .record(&infos[0].header, info.base_offset.0, info.last_offset.0);
         }
         self.after_append(&infos, blob.len(), info.last_offset);
         Ok(AppendOutcome {
@@ -168,7 +185,10 @@ impl Partition {
         f: impl FnOnce(&mut PartitionLog) -> Result<T, ProduceError>,
     ) -> Result<T, ProduceError> {
         let mut inner = self.lock();
-        let log = inner.log.as_mut().ok_or(ProduceError::UnknownTopicOrPartition)?;
+        let log = inner
+            .log
+            .as_mut()
+            .ok_or(ProduceError::UnknownTopicOrPartition)?;
         f(log)
     }
 
@@ -177,14 +197,20 @@ impl Partition {
     pub fn read(&self, offset: Offset, max_bytes: u32) -> Result<ReadSlice, ReadError> {
         let hw = self.high_watermark();
         let inner = self.lock();
-        let log = inner.log.as_ref().ok_or(ReadError::UnknownTopicOrPartition)?;
+        let log = inner
+            .log
+            .as_ref()
+            .ok_or(ReadError::UnknownTopicOrPartition)?;
         Ok(log.read(offset, max_bytes, hw)?)
     }
 
     /// The first batch whose max timestamp is >= `ts`, below the high watermark.
     pub fn read_at_timestamp(&self, ts: i64) -> Result<Option<FileSlice>, ReadError> {
         let inner = self.lock();
-        let log = inner.log.as_ref().ok_or(ReadError::UnknownTopicOrPartition)?;
+        let log = inner
+            .log
+            .as_ref()
+            .ok_or(ReadError::UnknownTopicOrPartition)?;
         Ok(log.read_at_timestamp(ts)?)
     }
 
@@ -192,7 +218,10 @@ impl Partition {
     /// ListOffsets' max-timestamp query. Scans batch headers; the caller decodes the batch.
     pub fn read_max_timestamp_batch(&self, hw: Offset) -> Result<Option<FileSlice>, ReadError> {
         let inner = self.lock();
-        let log = inner.log.as_ref().ok_or(ReadError::UnknownTopicOrPartition)?;
+        let log = inner
+            .log
+            .as_ref()
+            .ok_or(ReadError::UnknownTopicOrPartition)?;
         let mut best: Option<(i64, i64)> = None;
         for h in log.batch_headers(log.log_start_offset())? {
             if h.last_offset() >= hw.0 {
@@ -202,7 +231,9 @@ impl Partition {
                 best = Some((h.base_offset, h.max_timestamp));
             }
         }
-        let Some((base, _)) = best else { return Ok(None) };
+        let Some((base, _)) = best else {
+            return Ok(None);
+        };
         Ok(log.read(Offset(base), 1, hw)?.slice)
     }
 
@@ -228,7 +259,9 @@ impl Partition {
     /// Retention and age-based roll; returns true if the log start moved.
     pub(crate) fn housekeeping(&self, now_ms: i64) -> Result<bool, LogError> {
         let mut inner = self.lock();
-        let Some(log) = inner.log.as_mut() else { return Ok(false) };
+        let Some(log) = inner.log.as_mut() else {
+            return Ok(false);
+        };
         log.roll_if_old(now_ms)?;
         let report = log.enforce_retention(now_ms)?;
         let start = log.log_start_offset().0;

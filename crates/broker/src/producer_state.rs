@@ -39,7 +39,9 @@ pub enum SequenceError {
         got: i16,
         current: i16,
     },
-    #[error("producer {producer_id}: out of order sequence number: expected {expected}, got {got}")]
+    #[error(
+        "producer {producer_id}: out of order sequence number: expected {expected}, got {got}"
+    )]
     OutOfOrder {
         producer_id: i64,
         expected: i32,
@@ -101,11 +103,13 @@ impl ProducerStates {
             });
         }
         match entry.batches.back() {
-            Some(b) if !in_sequence(b.last_seq, h.base_sequence) => Err(SequenceError::OutOfOrder {
-                producer_id: h.producer_id,
-                expected: b.last_seq.wrapping_add(1),
-                got: h.base_sequence,
-            }),
+            Some(b) if !in_sequence(b.last_seq, h.base_sequence) => {
+                Err(SequenceError::OutOfOrder {
+                    producer_id: h.producer_id,
+                    expected: b.last_seq.wrapping_add(1),
+                    got: h.base_sequence,
+                })
+            }
             _ => Ok(SequenceCheck::Append),
         }
     }
@@ -162,7 +166,10 @@ mod tests {
         s.record(&b, 13, 14);
         assert_eq!(
             s.check(&a),
-            Ok(SequenceCheck::Duplicate { first_offset: 10, last_offset: 12 })
+            Ok(SequenceCheck::Duplicate {
+                first_offset: 10,
+                last_offset: 12
+            })
         );
     }
 
@@ -172,7 +179,11 @@ mod tests {
         s.record(&header(7, 0, 0, 3), 0, 2);
         assert!(matches!(
             s.check(&header(7, 0, 5, 1)),
-            Err(SequenceError::OutOfOrder { expected: 3, got: 5, .. })
+            Err(SequenceError::OutOfOrder {
+                expected: 3,
+                got: 5,
+                ..
+            })
         ));
     }
 
@@ -180,9 +191,15 @@ mod tests {
     fn an_older_epoch_is_fenced_and_a_new_epoch_restarts_at_zero() {
         let mut s = ProducerStates::default();
         s.record(&header(7, 2, 0, 1), 0, 0);
-        assert!(matches!(s.check(&header(7, 1, 1, 1)), Err(SequenceError::FencedEpoch { .. })));
+        assert!(matches!(
+            s.check(&header(7, 1, 1, 1)),
+            Err(SequenceError::FencedEpoch { .. })
+        ));
         assert_eq!(s.check(&header(7, 3, 0, 1)), Ok(SequenceCheck::Append));
-        assert!(matches!(s.check(&header(7, 3, 4, 1)), Err(SequenceError::OutOfOrder { .. })));
+        assert!(matches!(
+            s.check(&header(7, 3, 4, 1)),
+            Err(SequenceError::OutOfOrder { .. })
+        ));
     }
 
     #[test]
@@ -193,6 +210,9 @@ mod tests {
         }
         // The first batch fell out of the window: a retry of it is now out of order.
         assert!(s.check(&header(1, 0, 0, 1)).is_err());
-        assert!(matches!(s.check(&header(1, 0, 6, 1)), Ok(SequenceCheck::Duplicate { .. })));
+        assert!(matches!(
+            s.check(&header(1, 0, 6, 1)),
+            Ok(SequenceCheck::Duplicate { .. })
+        ));
     }
 }

@@ -10,7 +10,10 @@ use std::os::unix::fs::FileExt;
 /// Read and decode every record of the whole batches in `slice`, in offset order.
 pub fn decode_slice(slice: &FileSlice) -> Result<Vec<Record>, String> {
     let mut buf = vec![0u8; slice.len as usize];
-    slice.file.read_exact_at(&mut buf, slice.position).map_err(|e| e.to_string())?;
+    slice
+        .file
+        .read_exact_at(&mut buf, slice.position)
+        .map_err(|e| e.to_string())?;
     decode(Bytes::from(buf))
 }
 

@@ -58,8 +58,8 @@ pub fn decode(frame: Bytes) -> Result<Request, BadRequest> {
     let key = peek.get_i16();
     let version = peek.get_i16();
     let correlation_id = peek.get_i32();
-    let api_key = ApiKey::try_from(key)
-        .map_err(|_| BadRequest::Close(format!("unknown API key {key}")))?;
+    let api_key =
+        ApiKey::try_from(key).map_err(|_| BadRequest::Close(format!("unknown API key {key}")))?;
     if !crate::versions::is_supported(api_key, version) {
         if api_key == ApiKey::ApiVersions && version > 0 {
             return Err(BadRequest::ApiVersionsTooNew { correlation_id });
@@ -68,9 +68,8 @@ pub fn decode(frame: Bytes) -> Result<Request, BadRequest> {
             "unsupported version {version} of {api_key:?}"
         )));
     }
-    catch_decode(frame, api_key, version).map_err(|e| {
-        BadRequest::Close(format!("malformed {api_key:?} v{version} request: {e}"))
-    })
+    catch_decode(frame, api_key, version)
+        .map_err(|e| BadRequest::Close(format!("malformed {api_key:?} v{version} request: {e}")))
 }
 
 fn catch_decode(frame: Bytes, api_key: ApiKey, version: i16) -> Result<Request, String> {
@@ -80,9 +79,16 @@ fn catch_decode(frame: Bytes, api_key: ApiKey, version: i16) -> Result<Request, 
             .map_err(|e| e.to_string())?;
         let body = RequestKind::decode(api_key, &mut buf, version).map_err(|e| e.to_string())?;
         if buf.has_remaining() {
-            return Err(format!("{} bytes left over after the request body", buf.remaining()));
+            return Err(format!(
+                "{} bytes left over after the request body",
+                buf.remaining()
+            ));
         }
-        Ok(Request { header, api_key, body })
+        Ok(Request {
+            header,
+            api_key,
+            body,
+        })
     })
     .unwrap_or_else(|_| Err("the decoder panicked".to_string()))
 }
@@ -108,7 +114,10 @@ mod tests {
         let mut neg = BytesMut::from(&(-5i32).to_be_bytes()[..]);
         assert_eq!(take_frame(&mut neg, 1024), FrameStatus::Invalid(-5));
         let mut huge = BytesMut::from(&0x7fff_ffffi32.to_be_bytes()[..]);
-        assert_eq!(take_frame(&mut huge, 1024), FrameStatus::Invalid(0x7fff_ffff));
+        assert_eq!(
+            take_frame(&mut huge, 1024),
+            FrameStatus::Invalid(0x7fff_ffff)
+        );
         let mut tiny = BytesMut::from(&3i32.to_be_bytes()[..]);
         assert_eq!(take_frame(&mut tiny, 1024), FrameStatus::Invalid(3));
     }
@@ -131,7 +140,8 @@ mod tests {
     #[test]
     fn metadata_claiming_two_billion_topics_is_rejected_without_allocating() {
         // Metadata v0: header (key 3, v0, corr 1, client id null) + topics count 0x7fffffff.
-        let frame = Bytes::from_static(&[0, 3, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff]);
+        let frame =
+            Bytes::from_static(&[0, 3, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff]);
         assert!(matches!(decode(frame), Err(BadRequest::Close(_))));
     }
 

@@ -83,7 +83,12 @@ struct GatherBuf {
 
 impl GatherBuf {
     fn new(pending: VecDeque<FileSlice>) -> GatherBuf {
-        GatherBuf { parts: Vec::new(), cur: BytesMut::with_capacity(256), flushed: 0, pending }
+        GatherBuf {
+            parts: Vec::new(),
+            cur: BytesMut::with_capacity(256),
+            flushed: 0,
+            pending,
+        }
     }
 
     fn len(&self) -> usize {
@@ -155,7 +160,9 @@ pub fn encode<R: Encodable>(
     let mut g = GatherBuf::new(splicer.pending);
     g.put_i32(0); // size, patched below
     let header = ResponseHeader::default().with_correlation_id(correlation_id);
-    header.encode(&mut g, header_version).map_err(|e| e.to_string())?;
+    header
+        .encode(&mut g, header_version)
+        .map_err(|e| e.to_string())?;
     body.encode(&mut g, version).map_err(|e| e.to_string())?;
     if !g.pending.is_empty() {
         return Err("a queued record range was not encoded".into());
@@ -180,7 +187,10 @@ pub mod anyhow_free {
 }
 
 /// Write a frame to the socket: buffers with write, file ranges with sendfile.
-pub async fn write_frame(stream: &mut tokio::net::tcp::OwnedWriteHalf, frame: Frame) -> std::io::Result<()> {
+pub async fn write_frame(
+    stream: &mut tokio::net::tcp::OwnedWriteHalf,
+    frame: Frame,
+) -> std::io::Result<()> {
     for part in frame.parts {
         match part {
             Part::Bytes(b) => stream.write_all(&b).await?,
@@ -198,7 +208,8 @@ async fn send_file(sock: &TcpStream, f: &FileSlice) -> std::io::Result<()> {
         let left = (end - offset as u64) as usize;
         let res = sock.try_io(Interest::WRITABLE, || {
             // SAFETY: both fds are valid for the call; offset is a valid out-pointer.
-            let n = unsafe { libc::sendfile(sock.as_raw_fd(), f.file.as_raw_fd(), &mut offset, left) };
+            let n =
+                unsafe { libc::sendfile(sock.as_raw_fd(), f.file.as_raw_fd(), &mut offset, left) };
             if n < 0 {
                 Err(std::io::Error::last_os_error())
             } else {

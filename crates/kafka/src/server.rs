@@ -96,7 +96,12 @@ pub async fn serve(listener: TcpListener, ctx: Arc<Context>, mut shutdown: watch
 async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
     let _ = stream.set_nodelay(true);
     let peer = stream.peer_addr().ok();
-    let gauge = ctx.broker.metrics().connections.get_or_create(&ProtocolLabels { protocol: "kafka" }).clone();
+    let gauge = ctx
+        .broker
+        .metrics()
+        .connections
+        .get_or_create(&ProtocolLabels { protocol: "kafka" })
+        .clone();
     gauge.inc();
     let (mut rd, wr) = stream.into_split();
     let (tx, rx) = mpsc::channel::<Slot>(ctx.config.inflight_per_connection_max.max(1));
@@ -107,7 +112,12 @@ async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::R
             match request::take_frame(&mut buf, ctx.config.request_bytes_max) {
                 FrameStatus::Incomplete => break,
                 FrameStatus::Invalid(n) => {
-                    tracing::warn!(?peer, declared = n, max = ctx.config.request_bytes_max, "invalid request size; closing connection");
+                    tracing::warn!(
+                        ?peer,
+                        declared = n,
+                        max = ctx.config.request_bytes_max,
+                        "invalid request size; closing connection"
+                    );
                     break 'conn;
                 }
                 FrameStatus::Frame(frame) => match dispatch(&ctx, frame) {
@@ -165,17 +175,26 @@ fn dispatch(ctx: &Arc<Context>, frame: Bytes) -> Result<Slot, String> {
         }
         Err(BadRequest::Close(why)) => return Err(why),
     };
-    let labels = ApiLabels { protocol: "kafka", api: crate::versions::name(req.api_key) };
+    let labels = ApiLabels {
+        protocol: "kafka",
+        api: crate::versions::name(req.api_key),
+    };
     let metrics = ctx.broker.metrics().clone();
     metrics.requests.get_or_create(&labels).inc();
     match handlers::handle(ctx, req) {
         Handled::Now(f) => {
-            metrics.request_seconds.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
+            metrics
+                .request_seconds
+                .get_or_create(&labels)
+                .observe(started.elapsed().as_secs_f64());
             Ok(Slot::Ready(f))
         }
         Handled::Later(fut) => Ok(Slot::Pending(tokio::spawn(async move {
             let f = fut.await;
-            metrics.request_seconds.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
+            metrics
+                .request_seconds
+                .get_or_create(&labels)
+                .observe(started.elapsed().as_secs_f64());
             f
         }))),
         Handled::Close(why) => Err(why),

@@ -20,12 +20,19 @@ pub const SUPPORTED: &[(ApiKey, &str, i16, i16)] = &[
 
 /// The supported range for an API key, if Sluice implements it.
 pub fn supported(key: ApiKey) -> Option<(i16, i16)> {
-    SUPPORTED.iter().find(|(k, ..)| *k == key).map(|&(_, _, lo, hi)| (lo, hi))
+    SUPPORTED
+        .iter()
+        .find(|(k, ..)| *k == key)
+        .map(|&(_, _, lo, hi)| (lo, hi))
 }
 
 /// The API's name for metrics ("Unknown" for keys Sluice does not implement).
 pub fn name(key: ApiKey) -> &'static str {
-    SUPPORTED.iter().find(|(k, ..)| *k == key).map(|&(_, n, _, _)| n).unwrap_or("Unknown")
+    SUPPORTED
+        .iter()
+        .find(|(k, ..)| *k == key)
+        .map(|&(_, n, _, _)| n)
+        .unwrap_or("Unknown")
 }
 
 pub fn is_supported(key: ApiKey, version: i16) -> bool {
@@ -41,7 +48,10 @@ mod tests {
         for &(key, _, lo, hi) in SUPPORTED {
             let valid = key.valid_versions();
             assert!(lo <= hi, "{key:?}");
-            assert!(valid.min <= lo && hi <= valid.max, "{key:?} {lo}..{hi} vs {valid:?}");
+            assert!(
+                valid.min <= lo && hi <= valid.max,
+                "{key:?} {lo}..{hi} vs {valid:?}"
+            );
         }
     }
 }

@@ -52,7 +52,15 @@ fn route(broker: &Broker, req: Request<hyper::body::Incoming>) -> Response<Full<
                 broker.metrics().encode(),
             )
         }
-        (_, "/health") | (_, "/metrics") => text(StatusCode::METHOD_NOT_ALLOWED, "text/plain", "use GET\n".into()),
-        _ => text(StatusCode::NOT_FOUND, "text/plain", "not found: try /health or /metrics\n".into()),
+        (_, "/health") | (_, "/metrics") => text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain",
+            "use GET\n".into(),
+        ),
+        _ => text(
+            StatusCode::NOT_FOUND,
+            "text/plain",
+            "not found: try /health or /metrics\n".into(),
+        ),
     }
 }

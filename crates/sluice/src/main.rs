@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "sluice", version, about = "A durable, ordered, partitioned log that speaks Kafka and Kinesis")]
+#[command(
+    name = "sluice",
+    version,
+    about = "A durable, ordered, partitioned log that speaks Kafka and Kinesis"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -50,7 +50,11 @@ pub fn main(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("sluice").build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("sluice")
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -70,10 +74,16 @@ pub fn main(args: ServeArgs) -> ExitCode {
 async fn run(s: Settings) -> Result<(), String> {
     let metrics = Arc::new(Metrics::new());
     let broker_config = s.broker.clone();
-    let (broker, report) = tokio::task::spawn_blocking(move || Broker::open(broker_config, metrics))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| format!("cannot open the data directory {}: {e}", s.broker.data_dir.display()))?;
+    let (broker, report) =
+        tokio::task::spawn_blocking(move || Broker::open(broker_config, metrics))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| {
+                format!(
+                    "cannot open the data directory {}: {e}",
+                    s.broker.data_dir.display()
+                )
+            })?;
     tracing::info!(
         partitions = report.partitions,
         unclean = report.unclean_partitions,
@@ -82,7 +92,8 @@ async fn run(s: Settings) -> Result<(), String> {
         "opened data directory {}",
         s.broker.data_dir.display()
     );
-    declare_topics(&broker, &s.topics).map_err(|e| format!("declaring topics from the config: {e}"))?;
+    declare_topics(&broker, &s.topics)
+        .map_err(|e| format!("declaring topics from the config: {e}"))?;
     let kafka_listener = tokio::net::TcpListener::bind(s.kafka.listen)
         .await
         .map_err(|e| format!("cannot listen for Kafka on {}: {e}", s.kafka.listen))?;
@@ -90,20 +101,32 @@ async fn run(s: Settings) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen for admin HTTP on {}: {e}", s.admin_listen))?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let ctx = Arc::new(Context { broker: broker.clone(), config: s.kafka.clone() });
+    let ctx = Arc::new(Context {
+        broker: broker.clone(),
+        config: s.kafka.clone(),
+    });
     let kafka = tokio::spawn(sluice_kafka::serve(kafka_listener, ctx, stop_rx.clone()));
-    let admin = tokio::spawn(admin::serve(admin_listener, broker.clone(), stop_rx.clone()));
+    let admin = tokio::spawn(admin::serve(
+        admin_listener,
+        broker.clone(),
+        stop_rx.clone(),
+    ));
     let housekeeping = tokio::spawn(housekeeping(broker.clone(), stop_rx.clone()));
     tracing::info!(kafka = %s.kafka.listen, admin = %s.admin_listen, flush = %s.broker.flush, "sluice is serving");
     wait_for_signal().await;
     tracing::info!("shutting down: no new connections; finishing in-flight requests");
     let _ = stop_tx.send(true);
-    if tokio::time::timeout(Duration::from_secs(20), kafka).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(20), kafka)
+        .await
+        .is_err()
+    {
         tracing::warn!("connections did not finish within 20 s; closing anyway");
     }
     let _ = admin.await;
     let _ = housekeeping.await;
-    tokio::task::spawn_blocking(move || broker.shutdown()).await.map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(move || broker.shutdown())
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("clean shutdown complete");
     Ok(())
 }
@@ -141,8 +164,9 @@ async fn housekeeping(broker: Arc<Broker>, mut stop: watch::Receiver<bool>) {
 /// if they already exist.
 fn declare_topics(broker: &Broker, topics: &[TopicDecl]) -> Result<(), AdminError> {
     for t in topics {
-        let configs = TopicConfigs::from_pairs(t.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(AdminError::InvalidConfig)?;
+        let configs =
+            TopicConfigs::from_pairs(t.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .map_err(AdminError::InvalidConfig)?;
         match broker.topic(&t.name) {
             None => {
                 broker.create_topic(&t.name, t.partitions, configs, false)?;

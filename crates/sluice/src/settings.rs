@@ -90,8 +90,10 @@ impl Settings {
     pub fn resolve(args: &ServeArgs) -> Result<Settings, String> {
         let file = match &args.config {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-                toml::from_str::<FileConfig>(&text).map_err(|e| format!("{}: {e}", path.display()))?
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("reading {}: {e}", path.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .map_err(|e| format!("{}: {e}", path.display()))?
             }
             None => FileConfig::default(),
         };
@@ -99,12 +101,19 @@ impl Settings {
     }
 
     fn merge(args: &ServeArgs, f: FileConfig) -> Result<Settings, String> {
-        let data_dir = args.data_dir.clone().or(f.data_dir).unwrap_or_else(|| PathBuf::from("./sluice-data"));
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(f.data_dir)
+            .unwrap_or_else(|| PathBuf::from("./sluice-data"));
         let mut broker = BrokerConfig::new(data_dir);
         if let Some(p) = args.flush.as_deref().or(f.flush.as_deref()) {
             broker.flush = p.parse()?;
         }
-        broker.auto_create_topics = args.auto_create_topics.or(f.auto_create_topics).unwrap_or(true);
+        broker.auto_create_topics = args
+            .auto_create_topics
+            .or(f.auto_create_topics)
+            .unwrap_or(true);
         broker.num_partitions_default = args.num_partitions.or(f.num_partitions).unwrap_or(4);
         if broker.num_partitions_default < 1 {
             return Err("num_partitions must be at least 1".into());
@@ -116,7 +125,11 @@ impl Settings {
             broker.retention_check_interval_ms = ms;
         }
         apply_log(&mut broker.log_defaults, &f.log);
-        let listen = args.kafka_listen.clone().or(f.kafka.listen.clone()).unwrap_or_else(|| "127.0.0.1:9092".into());
+        let listen = args
+            .kafka_listen
+            .clone()
+            .or(f.kafka.listen.clone())
+            .unwrap_or_else(|| "127.0.0.1:9092".into());
         let mut kafka = KafkaConfig::new(addr(&listen, "kafka listen address")?);
         kafka.advertised_host = args
             .kafka_advertised_host
@@ -126,11 +139,24 @@ impl Settings {
         let k = &f.kafka;
         kafka.node_id = k.node_id.unwrap_or(0);
         kafka.request_bytes_max = k.request_bytes_max.unwrap_or(kafka.request_bytes_max);
-        kafka.inflight_per_connection_max = k.inflight_per_connection_max.unwrap_or(kafka.inflight_per_connection_max);
+        kafka.inflight_per_connection_max = k
+            .inflight_per_connection_max
+            .unwrap_or(kafka.inflight_per_connection_max);
         kafka.connections_max = k.connections_max.unwrap_or(kafka.connections_max);
-        kafka.fetch_response_bytes_max = k.fetch_response_bytes_max.unwrap_or(kafka.fetch_response_bytes_max);
-        let admin = args.admin_listen.clone().or(f.admin.listen).unwrap_or_else(|| "127.0.0.1:9644".into());
-        Ok(Settings { broker, kafka, admin_listen: addr(&admin, "admin listen address")?, topics: f.topics })
+        kafka.fetch_response_bytes_max = k
+            .fetch_response_bytes_max
+            .unwrap_or(kafka.fetch_response_bytes_max);
+        let admin = args
+            .admin_listen
+            .clone()
+            .or(f.admin.listen)
+            .unwrap_or_else(|| "127.0.0.1:9644".into());
+        Ok(Settings {
+            broker,
+            kafka,
+            admin_listen: addr(&admin, "admin listen address")?,
+            topics: f.topics,
+        })
     }
 }
 
@@ -198,7 +224,10 @@ mod tests {
             "#,
         )
         .unwrap();
-        let args = ServeArgs { flush: Some("interval:5".into()), ..Default::default() };
+        let args = ServeArgs {
+            flush: Some("interval:5".into()),
+            ..Default::default()
+        };
         let s = Settings::merge(&args, file).unwrap();
         assert_eq!(s.broker.data_dir, PathBuf::from("/from/file"));
         assert_eq!(s.broker.flush, FlushPolicy::Interval { interval_ms: 5 });

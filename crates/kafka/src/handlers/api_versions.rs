@@ -12,7 +12,10 @@ fn api_list() -> Vec<ApiVersion> {
     SUPPORTED
         .iter()
         .map(|&(key, _, lo, hi)| {
-            ApiVersion::default().with_api_key(key as i16).with_min_version(lo).with_max_version(hi)
+            ApiVersion::default()
+                .with_api_key(key as i16)
+                .with_min_version(lo)
+                .with_max_version(hi)
         })
         .collect()
 }
@@ -27,6 +30,10 @@ pub fn api_versions_too_new(correlation_id: i32) -> Option<crate::response::Fram
     let body = ApiVersionsResponse::default()
         .with_error_code(ResponseError::UnsupportedVersion.code())
         .with_api_keys(api_list());
-    let reply = Reply { api_key: ApiKey::ApiVersions, version: 0, correlation_id };
+    let reply = Reply {
+        api_key: ApiKey::ApiVersions,
+        version: 0,
+        correlation_id,
+    };
     reply.encode(&body, Splicer::default())
 }

@@ -38,19 +38,28 @@ pub fn describe_configs(ctx: &Arc<Context>, reply: Reply, req: DescribeConfigsRe
         .resources
         .into_iter()
         .map(|r| {
-            let base = DescribeConfigsResult::default().with_resource_type(r.resource_type).with_resource_name(r.resource_name.clone());
+            let base = DescribeConfigsResult::default()
+                .with_resource_type(r.resource_type)
+                .with_resource_name(r.resource_name.clone());
             let entries = match r.resource_type {
                 RESOURCE_TOPIC => topic_entries(ctx, &r.resource_name),
                 RESOURCE_BROKER => broker_entries(ctx, &r.resource_name),
-                other => Err((ResponseError::InvalidRequest, format!("Unsupported resource type {other}"))),
+                other => Err((
+                    ResponseError::InvalidRequest,
+                    format!("Unsupported resource type {other}"),
+                )),
             };
             match entries {
-                Err((code, m)) => base.with_error_code(code.code()).with_error_message(Some(StrBytes::from_string(m))),
+                Err((code, m)) => base
+                    .with_error_code(code.code())
+                    .with_error_message(Some(StrBytes::from_string(m))),
                 Ok(entries) => {
                     let keys = r.configuration_keys.as_ref();
                     let configs = entries
                         .into_iter()
-                        .filter(|e| keys.is_none_or(|k| k.is_empty() || k.iter().any(|k| &**k == e.name)))
+                        .filter(|e| {
+                            keys.is_none_or(|k| k.is_empty() || k.iter().any(|k| &**k == e.name))
+                        })
                         .map(|e| encode_entry(e, req.include_synonyms, req.include_documentation))
                         .collect();
                     base.with_configs(configs)
@@ -91,10 +100,10 @@ fn type_of(key: &str) -> i8 {
 }
 
 fn topic_entries(ctx: &Context, name: &str) -> Result<Vec<Entry>, (ResponseError, String)> {
-    let topic = ctx
-        .broker
-        .topic(name)
-        .ok_or((ResponseError::UnknownTopicOrPartition, format!("Topic {name} does not exist.")))?;
+    let topic = ctx.broker.topic(name).ok_or((
+        ResponseError::UnknownTopicOrPartition,
+        format!("Topic {name} does not exist."),
+    ))?;
     let effective = topic.configs().effective(&ctx.broker.config().log_defaults);
     Ok(effective
         .into_iter()
@@ -112,11 +121,21 @@ fn topic_entries(ctx: &Context, name: &str) -> Result<Vec<Entry>, (ResponseError
 fn broker_entries(ctx: &Context, name: &str) -> Result<Vec<Entry>, (ResponseError, String)> {
     let node = ctx.config.node_id.to_string();
     if !name.is_empty() && name != node {
-        return Err((ResponseError::InvalidRequest, format!("Broker {name} is not this broker ({node}).")));
+        return Err((
+            ResponseError::InvalidRequest,
+            format!("Broker {name} is not this broker ({node})."),
+        ));
     }
     let b = ctx.broker.config();
     let d = &b.log_defaults;
-    let fixed = |name, value: String, config_type, doc| Entry { name, value, source: SOURCE_STATIC_BROKER, read_only: true, config_type, doc };
+    let fixed = |name, value: String, config_type, doc| Entry {
+        name,
+        value,
+        source: SOURCE_STATIC_BROKER,
+        read_only: true,
+        config_type,
+        doc,
+    };
     Ok(vec![
         fixed("node.id", node.clone(), TYPE_INT, "The id of this broker."),
         fixed("broker.id", node, TYPE_INT, "The id of this broker."),

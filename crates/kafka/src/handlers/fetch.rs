@@ -61,19 +61,41 @@ fn plan(ctx: &Context, req: &FetchRequest, by_id: bool) -> Plan {
         .map(|t| TopicAsk {
             name: t.topic.clone(),
             id: t.topic_id,
-            topic: if by_id { ctx.broker.topic_by_id(&t.topic_id) } else { ctx.broker.topic(&t.topic) },
+            topic: if by_id {
+                ctx.broker.topic_by_id(&t.topic_id)
+            } else {
+                ctx.broker.topic(&t.topic)
+            },
             partitions: t
                 .partitions
                 .iter()
-                .map(|p| PartitionAsk { index: p.partition, offset: p.fetch_offset, max_bytes: p.partition_max_bytes })
+                .map(|p| PartitionAsk {
+                    index: p.partition,
+                    offset: p.fetch_offset,
+                    max_bytes: p.partition_max_bytes,
+                })
                 .collect(),
         })
         .collect();
-    let asked = if req.max_bytes > 0 { req.max_bytes as usize } else { usize::MAX };
-    Plan { topics, by_id, response_bytes_max: asked.min(ctx.config.fetch_response_bytes_max) }
+    let asked = if req.max_bytes > 0 {
+        req.max_bytes as usize
+    } else {
+        usize::MAX
+    };
+    Plan {
+        topics,
+        by_id,
+        response_bytes_max: asked.min(ctx.config.fetch_response_bytes_max),
+    }
 }
 
-async fn long_poll(ctx: Arc<Context>, reply: Reply, plan: Plan, wait: Duration, min_bytes: usize) -> Option<Frame> {
+async fn long_poll(
+    ctx: Arc<Context>,
+    reply: Reply,
+    plan: Plan,
+    wait: Duration,
+    min_bytes: usize,
+) -> Option<Frame> {
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let notified = ctx.broker.data_arrived().notified();
@@ -113,11 +135,19 @@ fn read_all(ctx: &Context, plan: &Plan) -> (FetchResponse, Splicer, usize) {
         }
         responses.push(r);
     }
-    (FetchResponse::default().with_session_id(0).with_responses(responses), splicer, total)
+    (
+        FetchResponse::default()
+            .with_session_id(0)
+            .with_responses(responses),
+        splicer,
+        total,
+    )
 }
 
 fn empty_partition(index: i32, code: i16, p: Option<&Partition>) -> PartitionData {
-    let (hw, start) = p.map(|p| (p.high_watermark().0, p.log_start_offset().0)).unwrap_or((-1, -1));
+    let (hw, start) = p
+        .map(|p| (p.high_watermark().0, p.log_start_offset().0))
+        .unwrap_or((-1, -1));
     PartitionData::default()
         .with_partition_index(index)
         .with_error_code(code)
@@ -151,12 +181,28 @@ fn read_partition(
     let slice = match partition.read(Offset(ask.offset), limit as u32) {
         Ok(r) => r.slice,
         Err(ReadError::Log(LogError::OffsetOutOfRange { .. })) => {
-            return (empty_partition(ask.index, ResponseError::OffsetOutOfRange.code(), Some(&partition)), 0)
+            return (
+                empty_partition(
+                    ask.index,
+                    ResponseError::OffsetOutOfRange.code(),
+                    Some(&partition),
+                ),
+                0,
+            )
         }
-        Err(ReadError::UnknownTopicOrPartition) => return (empty_partition(ask.index, unknown.code(), None), 0),
+        Err(ReadError::UnknownTopicOrPartition) => {
+            return (empty_partition(ask.index, unknown.code(), None), 0)
+        }
         Err(e) => {
             tracing::error!(topic = %partition.topic, partition = ask.index, error = %e, "read failed");
-            return (empty_partition(ask.index, ResponseError::KafkaStorageError.code(), Some(&partition)), 0);
+            return (
+                empty_partition(
+                    ask.index,
+                    ResponseError::KafkaStorageError.code(),
+                    Some(&partition),
+                ),
+                0,
+            );
         }
     };
     let mut data = empty_partition(ask.index, 0, Some(&partition));
@@ -170,7 +216,14 @@ fn read_partition(
         Ok(bytes) => data.records = Some(bytes),
         Err(e) => {
             tracing::error!(topic = %partition.topic, partition = ask.index, error = %e, "read failed");
-            return (empty_partition(ask.index, ResponseError::KafkaStorageError.code(), Some(&partition)), 0);
+            return (
+                empty_partition(
+                    ask.index,
+                    ResponseError::KafkaStorageError.code(),
+                    Some(&partition),
+                ),
+                0,
+            );
         }
     }
     ctx.broker.record_read(&partition, n as u64, 1);

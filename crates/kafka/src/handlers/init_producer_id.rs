@@ -16,11 +16,15 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: InitProducerIdRequest) -> H
             .with_producer_epoch(-1)
     };
     let body = if req.transactional_id.is_some() {
-        tracing::warn!("InitProducerId with a transactional id: transactions are not supported yet");
+        tracing::warn!(
+            "InitProducerId with a transactional id: transactions are not supported yet"
+        );
         failed(ResponseError::TransactionalIdAuthorizationFailed)
     } else {
         match ctx.broker.allocate_producer_id() {
-            Ok(id) => InitProducerIdResponse::default().with_producer_id(ProducerId(id)).with_producer_epoch(0),
+            Ok(id) => InitProducerIdResponse::default()
+                .with_producer_id(ProducerId(id))
+                .with_producer_epoch(0),
             Err(e) => {
                 tracing::error!(error = %e, "allocating a producer id failed");
                 failed(ResponseError::KafkaStorageError)

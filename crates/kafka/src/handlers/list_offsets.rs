@@ -6,7 +6,9 @@ use super::{Handled, Reply};
 use crate::records;
 use crate::server::Context;
 use kafka_protocol::error::ResponseError;
-use kafka_protocol::messages::list_offsets_response::{ListOffsetsPartitionResponse, ListOffsetsTopicResponse};
+use kafka_protocol::messages::list_offsets_response::{
+    ListOffsetsPartitionResponse, ListOffsetsTopicResponse,
+};
 use kafka_protocol::messages::{ListOffsetsRequest, ListOffsetsResponse};
 use sluice_broker::Partition;
 use std::sync::Arc;
@@ -40,7 +42,9 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: ListOffsetsRequest) -> Hand
                     }
                 })
                 .collect();
-            ListOffsetsTopicResponse::default().with_name(t.name).with_partitions(partitions)
+            ListOffsetsTopicResponse::default()
+                .with_name(t.name)
+                .with_partitions(partitions)
         })
         .collect();
     reply.now(&ListOffsetsResponse::default().with_topics(topics))
@@ -75,14 +79,21 @@ fn by_timestamp(p: &Partition, ts: i64) -> Result<(i64, i64), ResponseError> {
 
 fn max_timestamp(p: &Partition) -> Result<(i64, i64), ResponseError> {
     let hw = p.high_watermark().0;
-    let Some(slice) = p.read_max_timestamp_batch(sluice_log::Offset(hw)).map_err(|e| storage_error(p, e))? else {
+    let Some(slice) = p
+        .read_max_timestamp_batch(sluice_log::Offset(hw))
+        .map_err(|e| storage_error(p, e))?
+    else {
         return Ok((-1, -1));
     };
     let batch = records::decode_slice(&slice).map_err(|e| storage_error(p, e))?;
     // The first record carrying the batch's largest timestamp, as Kafka answers.
-    let best = batch.iter().filter(|r| r.offset < hw).fold(None::<(i64, i64)>, |acc, r| match acc {
-        Some((_, t)) if t >= r.timestamp => acc,
-        _ => Some((r.offset, r.timestamp)),
-    });
+    let best =
+        batch
+            .iter()
+            .filter(|r| r.offset < hw)
+            .fold(None::<(i64, i64)>, |acc, r| match acc {
+                Some((_, t)) if t >= r.timestamp => acc,
+                _ => Some((r.offset, r.timestamp)),
+            });
     Ok(best.unwrap_or((-1, -1)))
 }

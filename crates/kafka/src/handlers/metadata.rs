@@ -17,9 +17,11 @@ use std::sync::Arc;
 const OPS_OMITTED: i32 = i32::MIN;
 /// Without ACLs every client may do everything: READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE,
 /// DESCRIBE_CONFIGS and ALTER_CONFIGS (Kafka's AclOperation codes 3..=8, 10, 11).
-const TOPIC_OPS_ALL: i32 = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
+const TOPIC_OPS_ALL: i32 =
+    (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
 /// CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE.
-const CLUSTER_OPS_ALL: i32 = (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
+const CLUSTER_OPS_ALL: i32 =
+    (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
 
 pub fn handle(ctx: &Arc<Context>, reply: Reply, req: MetadataRequest) -> Handled {
     let v = reply.version;
@@ -27,10 +29,19 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: MetadataRequest) -> Handled
         None => true,
         Some(t) => t.is_empty() && v == 0,
     };
-    let auto_create = ctx.broker.config().auto_create_topics && (v < 4 || req.allow_auto_topic_creation);
-    let topic_ops = if req.include_topic_authorized_operations { TOPIC_OPS_ALL } else { OPS_OMITTED };
+    let auto_create =
+        ctx.broker.config().auto_create_topics && (v < 4 || req.allow_auto_topic_creation);
+    let topic_ops = if req.include_topic_authorized_operations {
+        TOPIC_OPS_ALL
+    } else {
+        OPS_OMITTED
+    };
     let topics = if all {
-        ctx.broker.topics().iter().map(|t| describe(ctx, t, topic_ops)).collect()
+        ctx.broker
+            .topics()
+            .iter()
+            .map(|t| describe(ctx, t, topic_ops))
+            .collect()
     } else {
         req.topics
             .unwrap_or_default()
@@ -42,7 +53,11 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: MetadataRequest) -> Handled
         .with_node_id(BrokerId(ctx.config.node_id))
         .with_host(StrBytes::from_string(ctx.config.advertised_host.clone()))
         .with_port(ctx.config.advertised_port as i32);
-    let cluster_ops = if req.include_cluster_authorized_operations { CLUSTER_OPS_ALL } else { OPS_OMITTED };
+    let cluster_ops = if req.include_cluster_authorized_operations {
+        CLUSTER_OPS_ALL
+    } else {
+        OPS_OMITTED
+    };
     let body = MetadataResponse::default()
         .with_brokers(vec![broker])
         .with_cluster_id(Some(StrBytes::from_string(ctx.broker.cluster_id())))
@@ -52,7 +67,13 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: MetadataRequest) -> Handled
     reply.now(&body)
 }
 
-fn lookup(ctx: &Context, name: Option<StrBytes>, id: uuid::Uuid, auto_create: bool, ops: i32) -> MetadataResponseTopic {
+fn lookup(
+    ctx: &Context,
+    name: Option<StrBytes>,
+    id: uuid::Uuid,
+    auto_create: bool,
+    ops: i32,
+) -> MetadataResponseTopic {
     let b = &ctx.broker;
     let Some(name) = name else {
         return match b.topic_by_id(&id) {
@@ -68,7 +89,9 @@ fn lookup(ctx: &Context, name: Option<StrBytes>, id: uuid::Uuid, auto_create: bo
     }
     match b.auto_create_topic(&name) {
         Ok(t) => describe(ctx, &t, ops),
-        Err(AdminError::InvalidTopic(_)) => error_topic(Some(name), id, ResponseError::InvalidTopicException),
+        Err(AdminError::InvalidTopic(_)) => {
+            error_topic(Some(name), id, ResponseError::InvalidTopicException)
+        }
         Err(e) => {
             tracing::warn!(topic = %&*name, error = %e, "auto-creating a topic failed");
             error_topic(Some(name), id, ResponseError::UnknownTopicOrPartition)

@@ -47,7 +47,13 @@ impl Reply {
     /// Encode a response body with the right header version for this request.
     pub fn encode<R: Encodable>(&self, body: &R, splicer: Splicer) -> Option<Frame> {
         let header_version = self.api_key.response_header_version(self.version);
-        match response::encode(self.correlation_id, header_version, body, self.version, splicer) {
+        match response::encode(
+            self.correlation_id,
+            header_version,
+            body,
+            self.version,
+            splicer,
+        ) {
             Ok(f) => Some(f),
             Err(e) => {
                 tracing::error!(api = ?self.api_key, version = self.version, error = %e, "could not encode a response");

@@ -48,12 +48,21 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: ProduceRequest) -> Handled 
         let mut parts = Vec::with_capacity(t.partition_data.len());
         for (pi, p) in t.partition_data.into_iter().enumerate() {
             let result = if !matches!(acks, -1..=1) {
-                Err((ResponseError::InvalidRequiredAcks, format!("acks must be -1, 0 or 1, got {acks}")))
+                Err((
+                    ResponseError::InvalidRequiredAcks,
+                    format!("acks must be -1, 0 or 1, got {acks}"),
+                ))
             } else if req.transactional_id.is_some() {
                 let e = ProduceError::TransactionsUnsupported;
                 Err((error_code(&e), e.to_string()))
             } else {
-                append(ctx, topic.as_deref(), p.index, p.records.as_deref(), acks != 0)
+                append(
+                    ctx,
+                    topic.as_deref(),
+                    p.index,
+                    p.records.as_deref(),
+                    acks != 0,
+                )
             };
             match result {
                 Ok((resp, waiter)) => {
@@ -65,7 +74,11 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: ProduceRequest) -> Handled 
                 Err((code, msg)) => parts.push(failed(p.index, code, msg)),
             }
         }
-        topics.push(TopicProduceResponse::default().with_name(t.name).with_partition_responses(parts));
+        topics.push(
+            TopicProduceResponse::default()
+                .with_name(t.name)
+                .with_partition_responses(parts),
+        );
     }
     if acks == 0 {
         return Handled::Now(None);
@@ -90,7 +103,8 @@ fn append(
         (error_code(&e), e.to_string())
     };
     let partition = topic.and_then(|t| t.partition(index)).ok_or_else(unknown)?;
-    let records = records.ok_or_else(|| (ResponseError::InvalidRecord, "records are null".to_string()))?;
+    let records =
+        records.ok_or_else(|| (ResponseError::InvalidRecord, "records are null".to_string()))?;
     let (outcome, waiter) = ctx
         .broker
         .append(&partition, records, wait)
@@ -114,11 +128,20 @@ async fn wait_durable(
         let outcome = tokio::time::timeout_at(deadline, w).await;
         let err = match outcome {
             Ok(Ok(Ok(()))) => continue,
-            Ok(Ok(Err(io))) => (ResponseError::KafkaStorageError, format!("Disk error while syncing: {io}")),
-            Ok(Err(_)) => (ResponseError::KafkaStorageError, "The server is shutting down.".to_string()),
+            Ok(Ok(Err(io))) => (
+                ResponseError::KafkaStorageError,
+                format!("Disk error while syncing: {io}"),
+            ),
+            Ok(Err(_)) => (
+                ResponseError::KafkaStorageError,
+                "The server is shutting down.".to_string(),
+            ),
             Err(_) => (
                 ResponseError::RequestTimedOut,
-                format!("The data was not durable within the request timeout of {} ms.", timeout.as_millis()),
+                format!(
+                    "The data was not durable within the request timeout of {} ms.",
+                    timeout.as_millis()
+                ),
             ),
         };
         let p = &mut body.responses[ti].partition_responses[pi];

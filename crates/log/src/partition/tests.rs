@@ -1143,8 +1143,7 @@ fn regenerate_fixtures() {
     std::fs::remove_file(torn.join(checkpoint::CLEAN_SHUTDOWN_FILE)).expect("unclean");
     let last = sorted_files(&torn)
         .into_iter()
-        .filter(|n| n.ends_with(".log"))
-        .last()
+        .rfind(|n| n.ends_with(".log"))
         .expect("a segment");
     let file = File::options()
         .write(true)
