@@ -72,6 +72,8 @@ struct Ids {
 }
 
 pub struct Broker {
+    /// Held (flock) for the broker's life so two processes never share a data directory.
+    _lock: std::fs::File,
     config: BrokerConfig,
     metrics: Arc<Metrics>,
     files: Arc<FileBudget>,
@@ -92,6 +94,8 @@ impl Broker {
         metrics: Arc<Metrics>,
     ) -> Result<(Arc<Broker>, StartupReport), AdminError> {
         let started = Instant::now();
+        std::fs::create_dir_all(&config.data_dir)?;
+        let lock = lock_data_dir(&config.data_dir)?;
         let (store, catalogue) = MetaStore::open(&config.data_dir)?;
         std::fs::create_dir_all(topics_dir(&config.data_dir))?;
         remove_orphan_dirs(&config.data_dir, &catalogue)?;
@@ -99,6 +103,7 @@ impl Broker {
         let flusher = Flusher::start(config.flush, metrics.clone(), data_arrived.clone());
         let block_end = catalogue.producer_id_block_end;
         let broker = Arc::new(Broker {
+            _lock: lock,
             files: FileBudget::new(config.open_files_max),
             store,
             catalogue: Mutex::new(catalogue.clone()),
@@ -461,6 +466,24 @@ impl Broker {
     }
 }
 
+/// Take an exclusive lock on `{data_dir}/.lock`, released when the process exits.
+fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, AdminError> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data_dir.join(".lock"))?;
+    // SAFETY: flock on a valid, owned descriptor.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        return Err(AdminError::Storage(format!(
+            "the data directory {} is in use by another sluice process",
+            data_dir.display()
+        )));
+    }
+    Ok(f)
+}
+
 fn topics_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("topics")
 }
@@ -500,4 +523,24 @@ fn rebuild_producers(log: &PartitionLog) -> Result<ProducerStates, AdminError> {
         }
     }
     Ok(states)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_directory_is_used_by_one_broker_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_b, _) = Broker::open(
+            BrokerConfig::new(dir.path().into()),
+            Arc::new(Metrics::new()),
+        )
+        .unwrap();
+        let second = Broker::open(
+            BrokerConfig::new(dir.path().into()),
+            Arc::new(Metrics::new()),
+        );
+        assert!(matches!(second, Err(AdminError::Storage(m)) if m.contains("in use")));
+    }
 }
