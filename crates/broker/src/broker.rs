@@ -431,6 +431,7 @@ impl Broker {
         self.flusher.lock().unwrap().shutdown();
         for topic in self.topics() {
             for p in topic.partitions() {
+                p.write_producer_snapshot(PRODUCER_SNAPSHOT);
                 if let Some(log) = p.take_log() {
                     if let Err(e) = log.close() {
                         tracing::error!(topic = %p.topic, partition = p.index, error = %e, "close failed");
@@ -510,14 +511,27 @@ fn remove_orphan_dirs(data_dir: &Path, cat: &Catalogue) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Rebuild idempotent-producer state by replaying batch headers from the log.
+/// Where a partition's producer-state snapshot lives (written at clean shutdown).
+const PRODUCER_SNAPSHOT: &str = "producer-state.snapshot";
+
+/// Rebuild idempotent-producer state: load the snapshot taken at the last clean shutdown if it
+/// is valid and not past the log end, then replay batch headers written after it (all of them
+/// when there is no usable snapshot).
 fn rebuild_producers(log: &PartitionLog) -> Result<ProducerStates, AdminError> {
-    let mut states = ProducerStates::default();
-    let start = log.log_start_offset();
-    if log.log_end_offset() == start {
+    let end = log.log_end_offset().0;
+    let snapshot = std::fs::read(log.dir().join(PRODUCER_SNAPSHOT))
+        .ok()
+        .and_then(|b| ProducerStates::from_snapshot(&b))
+        .filter(|(_, offset)| *offset <= end);
+    let (mut states, from) =
+        snapshot.unwrap_or_else(|| (ProducerStates::default(), log.log_start_offset().0));
+    if from >= end {
         return Ok(states);
     }
-    for h in log.batch_headers(Offset(start.0))? {
+    for h in log.batch_headers(Offset(from))? {
+        if h.base_offset < from {
+            continue;
+        }
         if h.producer_id >= 0 {
             states.record(&h, h.base_offset, h.last_offset());
         }
@@ -528,6 +542,59 @@ fn rebuild_producers(log: &PartitionLog) -> Result<ProducerStates, AdminError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn idempotent_batch(seq: i32) -> Vec<u8> {
+        sluice_log::batch::build(
+            &[(None, Some(&b"v"[..]), 1), (None, Some(&b"w"[..]), 1)],
+            42,
+            0,
+            seq,
+        )
+    }
+
+    fn restart_keeps_producer_state(clean: bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = BrokerConfig::new(dir.path().into());
+        c.flush = crate::config::FlushPolicy::Never;
+        let open = || Broker::open(c.clone(), Arc::new(Metrics::new())).unwrap().0;
+        let b = open();
+        let t = b
+            .create_topic("t", Some(1), TopicConfigs::default(), false)
+            .unwrap();
+        let p = t.partition(0).unwrap();
+        for seq in [0, 2, 4] {
+            b.append(&p, &idempotent_batch(seq), true).unwrap();
+        }
+        if clean {
+            b.shutdown();
+        }
+        drop((p, t, b));
+        let b = open();
+        let p = b.topic("t").unwrap().partition(0).unwrap();
+        // A retry of the last batch is recognised as a duplicate with its original offsets.
+        let (dup, _) = b.append(&p, &idempotent_batch(4), true).unwrap();
+        assert!(dup.duplicate);
+        assert_eq!((dup.base_offset.0, dup.last_offset.0), (4, 5));
+        // A gap is refused; the next in sequence is appended after the others.
+        assert!(matches!(
+            b.append(&p, &idempotent_batch(8), true),
+            Err(ProduceError::OutOfOrderSequence(_))
+        ));
+        let (next, _) = b.append(&p, &idempotent_batch(6), true).unwrap();
+        assert_eq!(next.base_offset.0, 6);
+        // New producer ids never collide with ones in the log.
+        assert!(b.allocate_producer_id().unwrap() > 42);
+    }
+
+    #[test]
+    fn producer_state_survives_a_clean_restart_through_its_snapshot() {
+        restart_keeps_producer_state(true);
+    }
+
+    #[test]
+    fn producer_state_survives_a_crash_by_replaying_the_log() {
+        restart_keeps_producer_state(false);
+    }
 
     #[test]
     fn a_data_directory_is_used_by_one_broker_at_a_time() {

@@ -277,6 +277,24 @@ impl Partition {
         }
     }
 
+    /// Write the producer state as of the log end into the partition directory (clean
+    /// shutdown), so the next start replays nothing. Failure only costs a longer replay.
+    pub(crate) fn write_producer_snapshot(&self, file_name: &str) {
+        let inner = self.lock();
+        let Some(log) = inner.log.as_ref() else {
+            return;
+        };
+        let bytes = inner.producers.snapshot(log.log_end_offset().0);
+        let path = log.dir().join(file_name);
+        let tmp = path.with_extension("tmp");
+        let res = std::fs::write(&tmp, bytes)
+            .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
+            .and_then(|_| std::fs::rename(&tmp, &path));
+        if let Err(e) = res {
+            tracing::warn!(topic = %self.topic, partition = self.index, error = %e, "could not write the producer-state snapshot");
+        }
+    }
+
     /// Take the log out (for close or delete); later calls see an unknown partition.
     pub(crate) fn take_log(&self) -> Option<PartitionLog> {
         self.lock().log.take()
