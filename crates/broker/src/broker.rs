@@ -406,9 +406,9 @@ impl Broker {
         Ok(())
     }
 
-    /// Record that readers were served `bytes` in `batches` from a partition.
-    pub fn record_read(&self, partition: &Partition, bytes: u64, batches: u64) {
-        partition.record_read(bytes, batches);
+    /// Record that readers were served `bytes` holding `records` new records from a partition.
+    pub fn record_read(&self, partition: &Partition, bytes: u64, records: u64) {
+        partition.record_read(bytes, records);
     }
 
     /// Retention and age-based rolls over every partition. Called periodically.

@@ -44,7 +44,7 @@ pub struct Metrics {
     pub bytes_in: Family<TopicLabels, Counter>,
     pub records_in: Family<TopicLabels, Counter>,
     pub bytes_out: Family<TopicLabels, Counter>,
-    pub reads_out: Family<TopicLabels, Counter>,
+    pub records_out: Family<TopicLabels, Counter>,
     pub log_end_offset: Family<PartitionLabels, Gauge>,
     pub log_start_offset: Family<PartitionLabels, Gauge>,
     pub requests: Family<ApiLabels, Counter>,
@@ -72,7 +72,7 @@ impl Metrics {
             bytes_in: Family::default(),
             records_in: Family::default(),
             bytes_out: Family::default(),
-            reads_out: Family::default(),
+            records_out: Family::default(),
             log_end_offset: Family::default(),
             log_start_offset: Family::default(),
             requests: Family::default(),
@@ -104,9 +104,9 @@ impl Metrics {
                 m.bytes_out.clone(),
             );
             r.register(
-                "topic_reads_out",
-                "Partition reads that returned record data, per topic",
-                m.reads_out.clone(),
+                "topic_records_out",
+                "Records served to readers at or after their fetch offset, per topic",
+                m.records_out.clone(),
             );
             r.register(
                 "partition_log_end_offset",
@@ -189,7 +189,7 @@ impl Metrics {
         self.bytes_in.remove(&t);
         self.records_in.remove(&t);
         self.bytes_out.remove(&t);
-        self.reads_out.remove(&t);
+        self.records_out.remove(&t);
         for p in 0..partitions {
             let l = PartitionLabels {
                 topic: topic.to_string(),

@@ -35,7 +35,7 @@ pub(crate) struct PartitionMetrics {
     pub(crate) bytes_in: Counter,
     pub(crate) records_in: Counter,
     pub(crate) bytes_out: Counter,
-    pub(crate) reads_out: Counter,
+    pub(crate) records_out: Counter,
     pub(crate) log_end: Gauge,
     pub(crate) log_start: Gauge,
 }
@@ -53,7 +53,7 @@ impl PartitionMetrics {
             bytes_in: m.bytes_in.get_or_create(&t).clone(),
             records_in: m.records_in.get_or_create(&t).clone(),
             bytes_out: m.bytes_out.get_or_create(&t).clone(),
-            reads_out: m.reads_out.get_or_create(&t).clone(),
+            records_out: m.records_out.get_or_create(&t).clone(),
             log_end: m.log_end_offset.get_or_create(&p).clone(),
             log_start: m.log_start_offset.get_or_create(&p).clone(),
         }
@@ -237,9 +237,9 @@ impl Partition {
         Ok(log.read(Offset(base), 1, hw)?.slice)
     }
 
-    pub(crate) fn record_read(&self, bytes: u64, reads: u64) {
+    pub(crate) fn record_read(&self, bytes: u64, records: u64) {
         self.metrics.bytes_out.inc_by(bytes);
-        self.metrics.reads_out.inc_by(reads);
+        self.metrics.records_out.inc_by(records);
     }
 
     /// What a flush round must fsync for this partition.

@@ -95,6 +95,9 @@ pub struct FileSlice {
 pub struct ReadSlice {
     /// None if there is nothing to return below max_offset.
     pub slice: Option<FileSlice>,
+    /// The offset just past the slice's last batch (None without a slice, or if the batch
+    /// after it could not be read): where the reader continues.
+    pub next_offset: Option<Offset>,
     pub log_start_offset: Offset,
     pub log_end_offset: Offset,
 }
@@ -386,13 +389,17 @@ impl PartitionLog {
     ) -> Result<ReadSlice, LogError> {
         self.check_in_range(offset)?;
         let (log_start_offset, log_end_offset) = (self.log_start_offset(), self.log_end_offset());
-        let slice = if offset >= log_end_offset || offset >= max_offset {
-            None
+        let (slice, next_offset) = if offset >= log_end_offset || offset >= max_offset {
+            (None, None)
         } else {
-            self.slice_from(offset.0, max_bytes, max_offset.0)?
+            match self.slice_from(offset.0, max_bytes, max_offset.0)? {
+                Some((slice, next)) => (Some(slice), next.map(Offset)),
+                None => (None, None),
+            }
         };
         Ok(ReadSlice {
             slice,
+            next_offset,
             log_start_offset,
             log_end_offset,
         })
@@ -403,7 +410,7 @@ impl PartitionLog {
         offset: i64,
         max_bytes: u32,
         max_offset: i64,
-    ) -> io::Result<Option<FileSlice>> {
+    ) -> io::Result<Option<(FileSlice, Option<i64>)>> {
         for segment in &self.segments[self.segment_index(offset)..] {
             let log = self.storage.file(segment, FileKind::Log)?;
             let Some((position, header)) = segment.locate(&self.storage, &log, offset)? else {
@@ -412,7 +419,7 @@ impl PartitionLog {
             if header.last_offset() >= max_offset {
                 return Ok(None);
             }
-            let end = segment.slice_end(
+            let (end, next) = segment.slice_end(
                 &self.storage,
                 &log,
                 (position, &header),
@@ -420,11 +427,12 @@ impl PartitionLog {
                 max_offset,
             )?;
             let len = u32::try_from(end - position).unwrap_or(u32::MAX);
-            return Ok(Some(FileSlice {
+            let slice = FileSlice {
                 file: log,
                 position,
                 len,
-            }));
+            };
+            return Ok(Some((slice, next)));
         }
         Ok(None)
     }

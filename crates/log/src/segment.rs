@@ -330,21 +330,29 @@ impl Segment {
         (first_position, first): (u64, &BatchHeader),
         max_bytes: u32,
         max_offset: i64,
-    ) -> io::Result<u64> {
+    ) -> io::Result<(u64, Option<i64>)> {
         let first_end = first_position + first.total_size() as u64;
         let limit = (first_position + u64::from(max_bytes)).max(first_end);
         if self.end.0 <= max_offset && self.size_bytes <= limit {
-            return Ok(self.size_bytes);
+            return Ok((self.size_bytes, Some(self.end.0)));
         }
         let hint = self.limit_hint(storage, limit, max_offset)?;
         let mut cursor = self.cursor_from_hint(log, hint, first_end)?;
-        while let Step::Batch(h) = cursor.peek()? {
-            if cursor.position() + h.total_size() as u64 > limit || h.last_offset() >= max_offset {
-                break;
+        let next = loop {
+            match cursor.peek()? {
+                Step::Batch(h) => {
+                    if cursor.position() + h.total_size() as u64 > limit
+                        || h.last_offset() >= max_offset
+                    {
+                        break Some(h.base_offset);
+                    }
+                    cursor.advance(&h);
+                }
+                Step::End => break Some(self.end.0),
+                Step::Bad(_) => break None,
             }
-            cursor.advance(&h);
-        }
-        Ok(cursor.position())
+        };
+        Ok((cursor.position(), next))
     }
 
     /// The last `.index` entry at or below byte `limit` whose batch starts below `max_offset`:

@@ -178,8 +178,8 @@ fn read_partition(
     if limit == 0 {
         return (empty_partition(ask.index, 0, Some(&partition)), 0);
     }
-    let slice = match partition.read(Offset(ask.offset), limit as u32) {
-        Ok(r) => r.slice,
+    let (slice, next) = match partition.read(Offset(ask.offset), limit as u32) {
+        Ok(r) => (r.slice, r.next_offset),
         Err(ReadError::Log(LogError::OffsetOutOfRange { .. })) => {
             return (
                 empty_partition(
@@ -226,6 +226,7 @@ fn read_partition(
             );
         }
     }
-    ctx.broker.record_read(&partition, n as u64, 1);
+    let records = next.map_or(0, |o| (o.0 - ask.offset).max(0) as u64);
+    ctx.broker.record_read(&partition, n as u64, records);
     (data, n)
 }

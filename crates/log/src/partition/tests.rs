@@ -241,6 +241,40 @@ fn read_never_includes_a_batch_at_or_past_max_offset() {
 }
 
 #[test]
+fn read_reports_the_offset_just_past_its_slice() {
+    // Goal: readers learn where to continue (and metrics count records out). Method: four
+    // 3-record batches; read with byte, high-watermark and end-of-log limits.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut log = open(dir.path());
+    let one = batch_of(3, 10, NOW_MS);
+    for _ in 0..4 {
+        append(&mut log, &one, NOW_MS); // offsets 0-2, 3-5, 6-8, 9-11
+    }
+    let next = |offset, max_bytes, max_offset| {
+        log.read(Offset(offset), max_bytes, Offset(max_offset))
+            .expect("read")
+            .next_offset
+    };
+    assert_eq!(
+        next(0, u32::MAX, i64::MAX),
+        Some(Offset(12)),
+        "to the log end"
+    );
+    assert_eq!(
+        next(4, 1, i64::MAX),
+        Some(Offset(6)),
+        "one whole batch over max_bytes"
+    );
+    assert_eq!(next(0, one.len() as u32 * 2, i64::MAX), Some(Offset(6)));
+    assert_eq!(
+        next(0, u32::MAX, 10),
+        Some(Offset(9)),
+        "stops below the high watermark"
+    );
+    assert_eq!(next(12, u32::MAX, i64::MAX), None, "nothing to read");
+}
+
+#[test]
 fn read_at_log_end_is_empty_and_past_it_is_out_of_range() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut log = open(dir.path());

@@ -7,6 +7,7 @@ use bytes::{Bytes, BytesMut};
 use std::io::Read;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
 use tokio::sync::mpsc;
 
@@ -89,11 +90,6 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
         }
     }
 
-    /// The number of the last line returned, counting from 1.
-    pub fn line_number(&self) -> u64 {
-        self.line_number
-    }
-
     /// The next line without its terminator, or `None` at end of input.
     pub async fn next_line(&mut self) -> Result<Option<Bytes>> {
         loop {
@@ -144,6 +140,72 @@ fn strip_carriage_return(mut line: Bytes) -> Bytes {
     line
 }
 
+/// Groups lines into batches: at most `records_max` lines and `bytes_max` bytes (a single
+/// longer line goes alone), and no waiting longer than `linger` once a batch has begun.
+pub struct LineBatcher<R> {
+    lines: LineReader<R>,
+    /// A line that did not fit the previous batch.
+    carry: Option<Bytes>,
+    records_max: usize,
+    bytes_max: usize,
+    linger: Duration,
+    lines_taken: u64,
+}
+
+impl<R: AsyncRead + Unpin> LineBatcher<R> {
+    pub fn new(
+        lines: LineReader<R>,
+        records_max: usize,
+        bytes_max: usize,
+        linger: Duration,
+    ) -> Self {
+        assert!(records_max > 0, "a batch holds at least one line");
+        LineBatcher {
+            lines,
+            carry: None,
+            records_max,
+            bytes_max,
+            linger,
+            lines_taken: 0,
+        }
+    }
+
+    /// How many lines earlier batches held.
+    pub fn lines_taken(&self) -> u64 {
+        self.lines_taken
+    }
+
+    /// The next batch; waits as long as needed for its first line. Empty means end of input.
+    pub async fn next_batch(&mut self) -> Result<Vec<Bytes>> {
+        let first = match self.carry.take() {
+            Some(line) => line,
+            None => match self.lines.next_line().await? {
+                Some(line) => line,
+                None => return Ok(Vec::new()),
+            },
+        };
+        let mut bytes = first.len();
+        let mut batch = vec![first];
+        let deadline = Instant::now() + self.linger;
+        while batch.len() < self.records_max {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = match tokio::time::timeout(left, self.lines.next_line()).await {
+                Ok(Ok(Some(line))) => line,
+                Ok(Ok(None)) | Err(_) => break,
+                Ok(Err(e)) => return Err(e),
+            };
+            if bytes + line.len() > self.bytes_max {
+                self.carry = Some(line);
+                break;
+            }
+            bytes += line.len();
+            batch.push(line);
+        }
+        self.lines_taken += batch.len() as u64;
+        Ok(batch)
+    }
+}
+
 /// Splits `line` at the first `separator` into `(key, value)`; `None` if it does not occur.
 pub fn split_key(line: &Bytes, separator: &[u8]) -> Option<(Bytes, Bytes)> {
     if separator.is_empty() || line.len() < separator.len() {
@@ -168,6 +230,7 @@ mod tests {
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
         let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
             .build()
             .unwrap();
         rt.block_on(f)
@@ -188,6 +251,33 @@ mod tests {
     fn overlong_line_is_rejected() {
         let err = block_on(all_lines(b"ok\nthis one is far too long\n", 8)).unwrap_err();
         assert!(err.0.contains("line 2"), "{err}");
+    }
+
+    /// Goal: batches respect the record and byte bounds, and a line that does not fit opens the
+    /// next batch; method: batch a fixed input with small limits.
+    #[test]
+    fn batches_are_bounded_in_records_and_bytes() {
+        let input: &'static [u8] = b"aaaa\nbbbb\ncccc\ndddddddddddd\ne\nf\ng\n";
+        let lines = LineReader::new(input, 100);
+        let mut batcher = LineBatcher::new(lines, 3, 10, Duration::from_secs(5));
+        let mut batches = Vec::new();
+        block_on(async {
+            loop {
+                let batch = batcher.next_batch().await.unwrap();
+                if batch.is_empty() {
+                    break;
+                }
+                batches.push(batch);
+            }
+        });
+        let expected: Vec<Vec<&str>> = vec![
+            vec!["aaaa", "bbbb"],
+            vec!["cccc"],
+            vec!["dddddddddddd"],
+            vec!["e", "f", "g"],
+        ];
+        assert_eq!(batches, expected);
+        assert_eq!(batcher.lines_taken(), 7);
     }
 
     /// Goal: keys split at the first separator only; method: several separators and lines.

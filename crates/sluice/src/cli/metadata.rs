@@ -3,7 +3,7 @@
 //! per-topic and per-partition error codes into `CliError`s and leaves printing to the commands.
 
 use super::conn::Connection;
-use super::error::{check_code, cli_error, Result};
+use super::error::{check_code, cli_error, kafka_error, Result};
 use kafka_protocol::messages::list_offsets_request::{ListOffsetsPartition, ListOffsetsTopic};
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::metadata_response::MetadataResponseTopic;
@@ -12,11 +12,16 @@ use kafka_protocol::messages::{
 };
 use kafka_protocol::protocol::StrBytes;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// Highest Metadata version this client sends.
 const METADATA_VERSION_MAX: i16 = 12;
 /// Highest ListOffsets version this client sends.
 const LIST_OFFSETS_VERSION_MAX: i16 = 7;
+/// Metadata lookups of a topic that is still being created.
+const METADATA_ATTEMPTS_MAX: u32 = 20;
+const METADATA_RETRY_BACKOFF_MS: u64 = 100;
+const LEADER_NOT_AVAILABLE: i16 = 5;
 /// ListOffsets timestamp meaning "the log start offset".
 pub const TIMESTAMP_EARLIEST: i64 = -2;
 /// ListOffsets timestamp meaning "the log end offset" (high watermark).
@@ -39,18 +44,45 @@ pub struct PartitionMetadata {
 
 /// Metadata for one topic; UNKNOWN_TOPIC_OR_PARTITION and friends become errors.
 pub async fn topic(conn: &mut Connection, name: &str) -> Result<TopicMetadata> {
+    topic_with(conn, name, AutoCreate::No).await
+}
+
+/// Whether a Metadata lookup asks the server to create a missing topic (if its policy allows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoCreate {
+    Yes,
+    No,
+}
+
+/// Metadata for one topic; a topic that is still being created (LEADER_NOT_AVAILABLE) is asked
+/// for again, up to `METADATA_ATTEMPTS_MAX` times.
+pub async fn topic_with(
+    conn: &mut Connection,
+    name: &str,
+    auto_create: AutoCreate,
+) -> Result<TopicMetadata> {
     let wanted = MetadataRequestTopic::default().with_name(Some(topic_name(name)));
-    let response = metadata(conn, Some(vec![wanted])).await?;
-    let Some(found) = response.topics.into_iter().find(|t| name_is(&t.name, name)) else {
-        return Err(cli_error!("topic '{name}': not in the Metadata response"));
-    };
-    check_code(&format!("topic '{name}'"), found.error_code, None)?;
-    Ok(to_topic_metadata(found))
+    for _attempt in 0..METADATA_ATTEMPTS_MAX {
+        let response = metadata(conn, Some(vec![wanted.clone()]), auto_create).await?;
+        let Some(found) = response.topics.into_iter().find(|t| name_is(&t.name, name)) else {
+            return Err(cli_error!("topic '{name}': not in the Metadata response"));
+        };
+        if found.error_code != LEADER_NOT_AVAILABLE {
+            check_code(&format!("topic '{name}'"), found.error_code, None)?;
+            return Ok(to_topic_metadata(found));
+        }
+        tokio::time::sleep(Duration::from_millis(METADATA_RETRY_BACKOFF_MS)).await;
+    }
+    Err(kafka_error(
+        &format!("topic '{name}'"),
+        LEADER_NOT_AVAILABLE,
+        None,
+    ))
 }
 
 /// Metadata for every topic, sorted by name.
 pub async fn all_topics(conn: &mut Connection) -> Result<Vec<TopicMetadata>> {
-    let response = metadata(conn, None).await?;
+    let response = metadata(conn, None, AutoCreate::No).await?;
     let mut topics = Vec::with_capacity(response.topics.len());
     for t in response.topics {
         let name = name_of(&t.name);
@@ -64,9 +96,10 @@ pub async fn all_topics(conn: &mut Connection) -> Result<Vec<TopicMetadata>> {
 async fn metadata(
     conn: &mut Connection,
     topics: Option<Vec<MetadataRequestTopic>>,
+    auto_create: AutoCreate,
 ) -> Result<MetadataResponse> {
     let version = conn.version::<MetadataRequest>(METADATA_VERSION_MAX)?;
-    // v0 spells "all topics" as an empty list; before v4 auto-creation cannot be turned off.
+    // v0 spells "all topics" as an empty list; before v4 auto-creation is always requested.
     let topics = if version == 0 {
         Some(topics.unwrap_or_default())
     } else {
@@ -74,7 +107,7 @@ async fn metadata(
     };
     let request = MetadataRequest::default()
         .with_topics(topics)
-        .with_allow_auto_topic_creation(version < 4);
+        .with_allow_auto_topic_creation(version < 4 || auto_create == AutoCreate::Yes);
     conn.call(&request, version).await
 }
 

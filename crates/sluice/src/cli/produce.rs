@@ -1,12 +1,12 @@
 //! `sluice produce`: lines from stdin become records, grouped into batches of at most
-//! `--batch-records` lines (or whatever arrived within a short linger), one Produce request per
-//! batch, every partition's error code checked before the next. Line reading, partitioning and
-//! batch encoding live in `lines`, `partition` and `records`.
+//! `--batch-records` lines and about 1 MB (or whatever arrived within a short linger), one
+//! Produce request per batch, every partition's error code checked before the next. Line
+//! reading and batching, partitioning and batch encoding live in `lines`, `partition`, `records`.
 
 use super::conn::Connection;
 use super::error::{check_code, cli_error, Result};
-use super::lines::{split_key, stdin_reader, LineReader};
-use super::metadata::{self, topic_name};
+use super::lines::{split_key, stdin_reader, LineBatcher, LineReader};
+use super::metadata::{self, topic_name, AutoCreate};
 use super::partition::Partitioner;
 use super::records::{encode_batch, OutgoingRecord};
 use super::{Acks, ProduceArgs};
@@ -15,7 +15,7 @@ use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProdu
 use kafka_protocol::messages::{ProduceRequest, ProduceResponse};
 use kafka_protocol::records::Compression;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::io::AsyncRead;
 
 const PRODUCE_VERSION_MAX: i16 = 11;
@@ -23,12 +23,17 @@ const PRODUCE_VERSION_MAX: i16 = 11;
 const PRODUCE_TIMEOUT_MS: i32 = 30_000;
 /// How long a started batch waits for more lines before it is sent anyway.
 const LINGER_MS: u64 = 100;
-/// The longest input line accepted.
+/// The longest input line accepted (a memory bound; the server enforces its own record limit).
 const LINE_BYTES_MAX: usize = 16 * 1024 * 1024;
+/// Payload bytes per Produce request, so that a partition's batch stays under Kafka's default
+/// `max.message.bytes` (1048588) with room for record and batch overhead. A single larger line
+/// still goes alone, and the server decides.
+const BATCH_BYTES_MAX: usize = 1_000_000;
 
 pub async fn run(args: ProduceArgs) -> Result<()> {
     let mut conn = Connection::connect(&args.connect.bootstrap).await?;
-    let topic = metadata::topic(&mut conn, &args.topic).await?;
+    // Like Kafka's producer, ask for the topic to be created if the server allows that.
+    let topic = metadata::topic_with(&mut conn, &args.topic, AutoCreate::Yes).await?;
     let partition_count = topic.partitions.len() as i32;
     if let Some(p) = args.partition.filter(|&p| p >= partition_count) {
         let name = &args.topic;
@@ -44,8 +49,10 @@ pub async fn run(args: ProduceArgs) -> Result<()> {
         args: &args,
         partitioner: Partitioner::new(partition_count, args.partition, start),
     };
-    let mut lines = LineReader::new(stdin_reader(), LINE_BYTES_MAX);
-    let produced = producer.produce_all(&mut lines).await?;
+    let lines = LineReader::new(stdin_reader(), LINE_BYTES_MAX);
+    let linger = Duration::from_millis(LINGER_MS);
+    let mut batcher = LineBatcher::new(lines, args.batch_records as usize, BATCH_BYTES_MAX, linger);
+    let produced = producer.produce_all(&mut batcher).await?;
     eprintln!("produced {produced} records to {}", args.topic);
     Ok(())
 }
@@ -58,15 +65,15 @@ struct Producer<'a> {
 }
 
 impl Producer<'_> {
-    /// Produces every line of `lines`; returns how many records were sent.
+    /// Produces every line the batcher yields; returns how many records were sent.
     async fn produce_all<R: AsyncRead + Unpin>(
         &mut self,
-        lines: &mut LineReader<R>,
+        batcher: &mut LineBatcher<R>,
     ) -> Result<u64> {
         let mut produced = 0u64;
         loop {
-            let first_line = lines.line_number() + 1;
-            let batch = read_batch(lines, self.args.batch_records as usize).await?;
+            let first_line = batcher.lines_taken() + 1;
+            let batch = batcher.next_batch().await?;
             if batch.is_empty() {
                 return Ok(produced);
             }
@@ -100,29 +107,6 @@ impl Producer<'_> {
         let response = self.conn.call(&request, self.version).await?;
         check_response(&self.args.topic, &by_partition, &response)
     }
-}
-
-/// Up to `batch_records` lines: waits for the first, then takes whatever follows within
-/// `LINGER_MS`. Empty means end of input.
-async fn read_batch<R: AsyncRead + Unpin>(
-    lines: &mut LineReader<R>,
-    batch_records: usize,
-) -> Result<Vec<Bytes>> {
-    let mut batch = Vec::new();
-    let Some(first) = lines.next_line().await? else {
-        return Ok(batch);
-    };
-    batch.push(first);
-    let deadline = Instant::now() + Duration::from_millis(LINGER_MS);
-    while batch.len() < batch_records {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, lines.next_line()).await {
-            Ok(Ok(Some(line))) => batch.push(line),
-            Ok(Ok(None)) | Err(_) => break,
-            Ok(Err(e)) => return Err(e),
-        }
-    }
-    Ok(batch)
 }
 
 /// Lines to records; with a separator every line must contain it (`first_line` numbers errors).
