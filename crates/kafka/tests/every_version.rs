@@ -91,6 +91,42 @@ fn batch() -> Bytes {
 }
 
 #[tokio::test]
+async fn a_fetch_with_a_partition_error_does_not_wait_for_max_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path());
+    ctx.broker
+        .create_topic("t", Some(1), Default::default(), false)
+        .unwrap();
+    let p = fetch_request::FetchPartition::default()
+        .with_partition(0)
+        .with_fetch_offset(5)
+        .with_partition_max_bytes(1 << 20);
+    let t = fetch_request::FetchTopic::default()
+        .with_topic(name("t"))
+        .with_partitions(vec![p]);
+    let req = FetchRequest::default()
+        .with_max_bytes(1 << 20)
+        .with_min_bytes(1)
+        .with_max_wait_ms(5_000)
+        .with_topics(vec![t])
+        .with_session_epoch(-1);
+    let started = std::time::Instant::now();
+    let r: FetchResponse = decode(
+        call(&ctx, ApiKey::Fetch, 12, RequestKind::Fetch(req)).await,
+        12,
+    );
+    assert_eq!(
+        r.responses[0].partitions[0].error_code, 1,
+        "OFFSET_OUT_OF_RANGE past the log end"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "waited {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn every_advertised_version_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let ctx = context(dir.path());

@@ -45,7 +45,7 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: FetchRequest) -> Handled {
     let plan = plan(ctx, &req, reply.version >= 13);
     let (body, splicer, bytes) = read_all(ctx, &plan);
     let min_bytes = req.min_bytes.max(0) as usize;
-    if bytes >= min_bytes || req.max_wait_ms <= 0 {
+    if ready(&body, bytes, min_bytes) || req.max_wait_ms <= 0 {
         return Handled::Now(reply.encode(&body, splicer));
     }
     drop((body, splicer));
@@ -102,7 +102,7 @@ async fn long_poll(
         tokio::pin!(notified);
         notified.as_mut().enable();
         let (body, splicer, bytes) = read_all(&ctx, &plan);
-        if bytes >= min_bytes || tokio::time::Instant::now() >= deadline {
+        if ready(&body, bytes, min_bytes) || tokio::time::Instant::now() >= deadline {
             return reply.encode(&body, splicer);
         }
         drop((body, splicer));
@@ -111,6 +111,16 @@ async fn long_poll(
             _ = tokio::time::sleep_until(deadline) => {}
         }
     }
+}
+
+/// Reply now if enough data is there or any partition has an error (as Kafka does).
+fn ready(body: &FetchResponse, bytes: usize, min_bytes: usize) -> bool {
+    bytes >= min_bytes
+        || body
+            .responses
+            .iter()
+            .flat_map(|t| &t.partitions)
+            .any(|p| p.error_code != 0)
 }
 
 fn read_all(ctx: &Context, plan: &Plan) -> (FetchResponse, Splicer, usize) {
