@@ -1,7 +1,7 @@
 //! Response to bytes, without copying record data. A response is encoded by kafka-protocol into
 //! a `GatherBuf`, which collects ordinary fields into small buffers and splices record data in
 //! as file ranges: a Fetch handler gives each partition's records as a placeholder `Bytes`
-//! pointing into `PLACEHOLDER` (never read) and queues the matching `FileSlice`; when the
+//! pointing into `placeholder()` (never read) and queues the matching `FileSlice`; when the
 //! encoder writes a slice that starts at the placeholder, the buffer records the file range
 //! instead. `write_response` then sends buffers with `write` and file ranges with `sendfile(2)`,
 //! so record bytes go from the page cache to the socket without passing through user space.
@@ -21,9 +21,31 @@ use tokio::net::TcpStream;
 /// Largest record range served zero-copy; larger ones (only possible with a huge
 /// max.message.bytes) are read into memory instead.
 pub const PLACEHOLDER_BYTES: usize = 64 << 20;
-/// Never read or written: only its address marks where a file range goes. Lives in .bss, so
-/// it costs no memory.
-static PLACEHOLDER: [u8; PLACEHOLDER_BYTES] = [0; PLACEHOLDER_BYTES];
+/// Never read or written: only its address marks where a file range goes. An anonymous
+/// read-only mapping, so it costs address space but no memory and no binary size.
+fn placeholder() -> &'static [u8] {
+    static PLACEHOLDER: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let addr = *PLACEHOLDER.get_or_init(|| {
+        // SAFETY: a fresh private anonymous mapping; never unmapped, so 'static.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                PLACEHOLDER_BYTES,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        assert!(
+            p != libc::MAP_FAILED,
+            "cannot reserve the record placeholder"
+        );
+        p as usize
+    });
+    // SAFETY: the mapping is PLACEHOLDER_BYTES long, readable, and lives forever.
+    unsafe { std::slice::from_raw_parts(addr as *const u8, PLACEHOLDER_BYTES) }
+}
 
 /// One piece of an encoded response.
 pub enum Part {
@@ -59,7 +81,7 @@ impl Splicer {
             Records::File(slice) if (slice.len as usize) <= PLACEHOLDER_BYTES => {
                 let len = slice.len as usize;
                 self.pending.push_back(slice);
-                Ok(Bytes::from_static(&PLACEHOLDER[..len]))
+                Ok(Bytes::from_static(&placeholder()[..len]))
             }
             Records::File(slice) => read_slice(&slice),
         }
@@ -118,7 +140,7 @@ unsafe impl BufMut for GatherBuf {
         self.cur.chunk_mut()
     }
     fn put_slice(&mut self, src: &[u8]) {
-        let is_placeholder = !src.is_empty() && std::ptr::eq(src.as_ptr(), PLACEHOLDER.as_ptr());
+        let is_placeholder = !src.is_empty() && std::ptr::eq(src.as_ptr(), placeholder().as_ptr());
         match self.pending.front() {
             Some(f) if is_placeholder && f.len as usize == src.len() => {
                 let file = self.pending.pop_front().expect("front exists");
