@@ -50,7 +50,8 @@ def run_once(binary, policy, records, size):
     data_dir = tempfile.mkdtemp(prefix="sluice-bench-", dir=os.environ.get("BENCH_DIR"))
     proc, bootstrap, aport = start(binary, policy, data_dir)
     try:
-        AdminClient({"bootstrap.servers": bootstrap}).create_topics([NewTopic("bench", 4, 1)])["bench"].result(30)
+        admin = AdminClient({"bootstrap.servers": bootstrap})
+        admin.create_topics([NewTopic("bench", 4, 1)])["bench"].result(30)
         p = Producer({"bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 5,
                       "batch.size": 262144, "queue.buffering.max.messages": 1000000,
                       "enable.idempotence": True})
