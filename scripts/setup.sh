@@ -44,7 +44,6 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
 fi
 log "installing $REQ into $VENV"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
 "$VENV/bin/python" - <<'PY'
 import confluent_kafka, kafka

@@ -57,7 +57,7 @@ pub struct Context {
 /// A reply slot, in request order.
 enum Slot {
     Ready(Option<Frame>),
-    Pending(JoinHandle<Option<Frame>>),
+    Pending(JoinHandle<handlers::Outcome>),
 }
 
 /// Serve until `shutdown` turns true; then stop accepting, let every connection finish the
@@ -150,10 +150,17 @@ async fn write_replies(mut wr: tokio::net::tcp::OwnedWriteHalf, mut rx: mpsc::Re
     while let Some(slot) = rx.recv().await {
         let frame = match slot {
             Slot::Ready(f) => f,
-            Slot::Pending(h) => h.await.unwrap_or_else(|e| {
-                tracing::error!(error = %e, "request task failed");
-                None
-            }),
+            Slot::Pending(h) => match h.await {
+                Ok(Ok(f)) => f,
+                Ok(Err(why)) => {
+                    tracing::warn!(%why, "closing connection");
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "request task failed; closing connection");
+                    break;
+                }
+            },
         };
         if let Some(frame) = frame {
             if let Err(e) = response::write_frame(&mut wr, frame).await {
@@ -171,7 +178,7 @@ fn dispatch(ctx: &Arc<Context>, frame: Bytes) -> Result<Slot, String> {
     let req = match request::decode(frame) {
         Ok(r) => r,
         Err(BadRequest::ApiVersionsTooNew { correlation_id }) => {
-            return Ok(Slot::Ready(handlers::api_versions_too_new(correlation_id)))
+            return handlers::api_versions_too_new(correlation_id).map(|f| Slot::Ready(Some(f)))
         }
         Err(BadRequest::Close(why)) => return Err(why),
     };

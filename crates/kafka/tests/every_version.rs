@@ -56,7 +56,9 @@ async fn call(ctx: &Arc<Context>, key: ApiKey, version: i16, body: RequestKind) 
         },
     ) {
         Handled::Now(f) => f,
-        Handled::Later(fut) => fut.await,
+        Handled::Later(fut) => fut
+            .await
+            .unwrap_or_else(|e| panic!("{key:?} v{version}: {e}")),
         Handled::Close(why) => panic!("{key:?} v{version} closed: {why}"),
     };
     let frame = frame.unwrap_or_else(|| panic!("{key:?} v{version}: no reply (encoding failed?)"));

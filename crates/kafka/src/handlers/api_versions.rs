@@ -26,7 +26,7 @@ pub fn handle(reply: Reply, _req: ApiVersionsRequest) -> Handled {
 }
 
 /// The reply to ApiVersions at a version Sluice does not know: always encoded as v0.
-pub fn api_versions_too_new(correlation_id: i32) -> Option<crate::response::Frame> {
+pub fn api_versions_too_new(correlation_id: i32) -> Result<crate::response::Frame, String> {
     let body = ApiVersionsResponse::default()
         .with_error_code(ResponseError::UnsupportedVersion.code())
         .with_api_keys(api_list());

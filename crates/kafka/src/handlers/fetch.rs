@@ -6,7 +6,7 @@
 //! carries session id 0, which tells clients to send full fetches.
 
 use super::{Handled, Reply};
-use crate::response::{Frame, Records, Splicer};
+use crate::response::{Records, Splicer};
 use crate::server::Context;
 use kafka_protocol::error::ResponseError;
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
@@ -46,7 +46,7 @@ pub fn handle(ctx: &Arc<Context>, reply: Reply, req: FetchRequest) -> Handled {
     let (body, splicer, bytes) = read_all(ctx, &plan);
     let min_bytes = req.min_bytes.max(0) as usize;
     if ready(&body, bytes, min_bytes) || req.max_wait_ms <= 0 {
-        return Handled::Now(reply.encode(&body, splicer));
+        return reply.finish(&body, splicer);
     }
     drop((body, splicer));
     let wait = Duration::from_millis(req.max_wait_ms as u64);
@@ -95,7 +95,7 @@ async fn long_poll(
     plan: Plan,
     wait: Duration,
     min_bytes: usize,
-) -> Option<Frame> {
+) -> super::Outcome {
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let notified = ctx.broker.data_arrived().notified();
@@ -103,7 +103,7 @@ async fn long_poll(
         notified.as_mut().enable();
         let (body, splicer, bytes) = read_all(&ctx, &plan);
         if ready(&body, bytes, min_bytes) || tokio::time::Instant::now() >= deadline {
-            return reply.encode(&body, splicer);
+            return reply.encode(&body, splicer).map(Some);
         }
         drop((body, splicer));
         tokio::select! {

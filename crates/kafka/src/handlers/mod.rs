@@ -23,7 +23,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-pub type BoxFuture = Pin<Box<dyn Future<Output = Option<Frame>> + Send + 'static>>;
+/// What a waiting handler finally yields: a reply, no reply (acks=0), or Err to close the
+/// connection (a reply that cannot be encoded must never leave the client waiting).
+pub type Outcome = Result<Option<Frame>, String>;
+pub type BoxFuture = Pin<Box<dyn Future<Output = Outcome> + Send + 'static>>;
 
 /// What a handler hands back to the connection.
 pub enum Handled {
@@ -45,25 +48,24 @@ pub struct Reply {
 
 impl Reply {
     /// Encode a response body with the right header version for this request.
-    pub fn encode<R: Encodable>(&self, body: &R, splicer: Splicer) -> Option<Frame> {
+    pub fn encode<R: Encodable>(&self, body: &R, splicer: Splicer) -> Result<Frame, String> {
         let header_version = self.api_key.response_header_version(self.version);
-        match response::encode(
-            self.correlation_id,
-            header_version,
-            body,
-            self.version,
-            splicer,
-        ) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                tracing::error!(api = ?self.api_key, version = self.version, error = %e, "could not encode a response");
-                None
-            }
-        }
+        response::encode(self.correlation_id, header_version, body, self.version, splicer).map_err(|e| {
+            tracing::error!(api = ?self.api_key, version = self.version, error = %e, "could not encode a response");
+            format!("could not encode the {:?} v{} response: {e}", self.api_key, self.version)
+        })
     }
 
+    /// The reply now, or a closed connection if it cannot be encoded.
     pub fn now<R: Encodable>(&self, body: &R) -> Handled {
-        Handled::Now(self.encode(body, Splicer::default()))
+        self.finish(body, Splicer::default())
+    }
+
+    pub fn finish<R: Encodable>(&self, body: &R, splicer: Splicer) -> Handled {
+        match self.encode(body, splicer) {
+            Ok(f) => Handled::Now(Some(f)),
+            Err(e) => Handled::Close(e),
+        }
     }
 }
 

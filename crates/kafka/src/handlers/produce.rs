@@ -122,7 +122,7 @@ async fn wait_durable(
     mut body: ProduceResponse,
     waiters: Vec<(usize, usize, Waiter)>,
     timeout: Duration,
-) -> Option<crate::response::Frame> {
+) -> super::Outcome {
     let deadline = tokio::time::Instant::now() + timeout;
     for (ti, pi, w) in waiters {
         let outcome = tokio::time::timeout_at(deadline, w).await;
@@ -147,5 +147,5 @@ async fn wait_durable(
         let p = &mut body.responses[ti].partition_responses[pi];
         *p = failed(p.index, err.0, err.1);
     }
-    reply.encode(&body, Default::default())
+    reply.encode(&body, Default::default()).map(Some)
 }
