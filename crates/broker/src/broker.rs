@@ -596,6 +596,52 @@ mod tests {
         restart_keeps_producer_state(false);
     }
 
+    #[tokio::test]
+    async fn under_flush_always_an_append_is_acknowledged_only_once_fsynced() {
+        // Goal: the durability promise of the default policy. Method: append, await the
+        // waiter, then check the log's own flushed offset and the high watermark.
+        let dir = tempfile::tempdir().unwrap();
+        let (b, _) = Broker::open(
+            BrokerConfig::new(dir.path().into()),
+            Arc::new(Metrics::new()),
+        )
+        .unwrap();
+        let t = b
+            .create_topic("t", Some(1), TopicConfigs::default(), false)
+            .unwrap();
+        let p = t.partition(0).unwrap();
+        let blob = sluice_log::batch::build(&[(None, Some(&b"v"[..]), 1)], -1, -1, -1);
+        let (outcome, waiter) = b.append(&p, &blob, true).unwrap();
+        assert!(
+            p.high_watermark() <= outcome.last_offset,
+            "readers must not see unsynced data"
+        );
+        waiter
+            .expect("flush=always returns a waiter")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(p.lock().log.as_ref().unwrap().flushed_offset() > outcome.last_offset);
+        assert!(p.high_watermark() > outcome.last_offset);
+        assert!(b.metrics().fsyncs.get() >= 1);
+    }
+
+    #[test]
+    fn under_flush_never_data_is_visible_at_once_and_nobody_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = BrokerConfig::new(dir.path().into());
+        c.flush = crate::config::FlushPolicy::Never;
+        let (b, _) = Broker::open(c, Arc::new(Metrics::new())).unwrap();
+        let t = b
+            .create_topic("t", Some(1), TopicConfigs::default(), false)
+            .unwrap();
+        let p = t.partition(0).unwrap();
+        let blob = sluice_log::batch::build(&[(None, Some(&b"v"[..]), 1)], -1, -1, -1);
+        let (outcome, waiter) = b.append(&p, &blob, true).unwrap();
+        assert!(waiter.is_none());
+        assert!(p.high_watermark() > outcome.last_offset);
+    }
+
     #[test]
     fn a_data_directory_is_used_by_one_broker_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
