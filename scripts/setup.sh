@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh Debian 12 machine. Idempotent and quiet
 # when nothing is missing; safe with no stdin (CI=true).
-#   - Debian packages: kcat (real-client tests), python3-venv (only if `python3 -m venv` fails).
+#   - Debian packages: kcat (real-client tests), nodejs and npm (only if missing), python3-venv
+#     (only if `python3 -m venv` fails).
+#   - kafkajs in tests/clients/js/node_modules, from its package-lock.json (npm ci).
 #   - .venv with the pins in tests/clients/requirements.txt; a stamp file keyed on the
 #     requirements hash skips pip when nothing changed.
 set -euo pipefail
@@ -21,6 +23,8 @@ as_root() {
 # --- Debian packages -------------------------------------------------------------------------
 missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
@@ -29,7 +33,19 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 else
-    log "Debian packages present (kcat, python venv)"
+    log "Debian packages present (kcat, node, npm, python venv)"
+fi
+
+# --- kafkajs (tests/clients/js, pinned by its package-lock.json) ---------------------------------
+JS=tests/clients/js
+js_hash=$(sha256sum "$JS/package-lock.json" | cut -d' ' -f1)
+js_stamp="$JS/node_modules/.sluice-lock.sha256"
+if [ -f "$js_stamp" ] && [ "$(cat "$js_stamp")" = "$js_hash" ]; then
+    log "kafkajs up to date"
+else
+    log "installing kafkajs (npm ci in $JS)"
+    (cd "$JS" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+    echo "$js_hash" > "$js_stamp"
 fi
 
 # --- Python venv -----------------------------------------------------------------------------
