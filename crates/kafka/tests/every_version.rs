@@ -2,95 +2,16 @@
 //! kafka-protocol can encode and decode back, with no error where none is expected. Method: an
 //! in-process broker in a temp dir, each handler called directly, each reply re-decoded.
 
-use bytes::{Buf, Bytes, BytesMut};
+mod common;
+
+use common::*;
 use kafka_protocol::messages::*;
-use kafka_protocol::protocol::{Decodable, StrBytes};
-use sluice_broker::{Broker, BrokerConfig, FlushPolicy, Metrics};
-use sluice_kafka::handlers::{self, Handled};
-use sluice_kafka::request::Request;
-use sluice_kafka::response::{Frame, Part};
-use sluice_kafka::{versions, Context, KafkaConfig};
-use std::os::unix::fs::FileExt;
+use kafka_protocol::protocol::StrBytes;
+use sluice_kafka::{versions, Context};
 use std::sync::Arc;
 
 #[global_allocator]
 static A: sluice_kafka::alloc::LazyHugeAlloc = sluice_kafka::alloc::LazyHugeAlloc;
-
-fn context(dir: &std::path::Path) -> Arc<Context> {
-    let mut c = BrokerConfig::new(dir.to_path_buf());
-    c.flush = FlushPolicy::Always;
-    let (broker, _) = Broker::open(c, Arc::new(Metrics::new())).unwrap();
-    Arc::new(Context {
-        broker,
-        config: KafkaConfig::new("127.0.0.1:9092".parse().unwrap()),
-    })
-}
-
-fn materialize(frame: Frame) -> Bytes {
-    let mut out = BytesMut::new();
-    for p in frame.parts {
-        match p {
-            Part::Bytes(b) => out.extend_from_slice(&b),
-            Part::File(f) => {
-                let mut buf = vec![0; f.len as usize];
-                f.file.read_exact_at(&mut buf, f.position).unwrap();
-                out.extend_from_slice(&buf);
-            }
-        }
-    }
-    assert_eq!(out.len(), frame.len);
-    out.freeze()
-}
-
-async fn call(ctx: &Arc<Context>, key: ApiKey, version: i16, body: RequestKind) -> Bytes {
-    let header = RequestHeader::default()
-        .with_request_api_key(key as i16)
-        .with_request_api_version(version)
-        .with_correlation_id(42);
-    let frame = match handlers::handle(
-        ctx,
-        Request {
-            header,
-            api_key: key,
-            body,
-        },
-    ) {
-        Handled::Now(f) => f,
-        Handled::Later(fut) => fut
-            .await
-            .unwrap_or_else(|e| panic!("{key:?} v{version}: {e}")),
-        Handled::Close(why) => panic!("{key:?} v{version} closed: {why}"),
-    };
-    let frame = frame.unwrap_or_else(|| panic!("{key:?} v{version}: no reply (encoding failed?)"));
-    let mut bytes = materialize(frame);
-    let size = bytes.get_i32() as usize;
-    assert_eq!(size, bytes.len(), "{key:?} v{version}: size prefix");
-    let header = ResponseHeader::decode(&mut bytes, key.response_header_version(version)).unwrap();
-    assert_eq!(header.correlation_id, 42);
-    bytes
-}
-
-fn decode<T: Decodable>(mut b: Bytes, version: i16) -> T {
-    let v = T::decode(&mut b, version).unwrap();
-    assert!(
-        !b.has_remaining(),
-        "trailing bytes after response at v{version}"
-    );
-    v
-}
-
-fn name(s: &str) -> TopicName {
-    TopicName(StrBytes::from_string(s.to_string()))
-}
-
-fn batch() -> Bytes {
-    Bytes::from(sluice_log::batch::build(
-        &[(Some(&b"k"[..]), Some(&b"v"[..]), 1_000)],
-        -1,
-        -1,
-        -1,
-    ))
-}
 
 #[tokio::test]
 async fn a_fetch_with_a_partition_error_does_not_wait_for_max_wait() {
