@@ -50,6 +50,8 @@ pub struct Request {
     pub header: RequestHeader,
     pub api_key: ApiKey,
     pub body: RequestKind,
+    /// The client's address, as DescribeGroups reports it (set by the connection).
+    pub client_host: String,
 }
 
 /// Decode a frame into a request, or say why it cannot be served.
@@ -88,6 +90,7 @@ fn catch_decode(frame: Bytes, api_key: ApiKey, version: i16) -> Result<Request, 
             header,
             api_key,
             body,
+            client_host: String::new(),
         })
     })
     .unwrap_or_else(|_| Err("the decoder panicked".to_string()))

@@ -120,7 +120,7 @@ async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::R
                     );
                     break 'conn;
                 }
-                FrameStatus::Frame(frame) => match dispatch(&ctx, frame) {
+                FrameStatus::Frame(frame) => match dispatch(&ctx, frame, peer) {
                     Ok(slot) => {
                         if tx.send(slot).await.is_err() {
                             break 'conn;
@@ -173,15 +173,16 @@ async fn write_replies(mut wr: tokio::net::tcp::OwnedWriteHalf, mut rx: mpsc::Re
 }
 
 /// Decode and handle one request; Err closes the connection.
-fn dispatch(ctx: &Arc<Context>, frame: Bytes) -> Result<Slot, String> {
+fn dispatch(ctx: &Arc<Context>, frame: Bytes, peer: Option<SocketAddr>) -> Result<Slot, String> {
     let started = Instant::now();
-    let req = match request::decode(frame) {
+    let mut req = match request::decode(frame) {
         Ok(r) => r,
         Err(BadRequest::ApiVersionsTooNew { correlation_id }) => {
             return handlers::api_versions_too_new(correlation_id).map(|f| Slot::Ready(Some(f)))
         }
         Err(BadRequest::Close(why)) => return Err(why),
     };
+    req.client_host = peer.map(|p| format!("/{}", p.ip())).unwrap_or_default();
     let labels = ApiLabels {
         protocol: "kafka",
         api: crate::versions::name(req.api_key),

@@ -50,6 +50,7 @@ pub async fn call(ctx: &Arc<Context>, key: ApiKey, version: i16, body: RequestKi
             header,
             api_key: key,
             body,
+            client_host: "/127.0.0.1".into(),
         },
     ) {
         Handled::Now(f) => f,
