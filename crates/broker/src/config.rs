@@ -64,6 +64,8 @@ pub struct BrokerConfig {
     pub retention_check_interval_ms: u64,
     /// Bound on partitions a topic may have (and so on CreateTopics/CreatePartitions requests).
     pub partitions_per_topic_max: i32,
+    /// Consumer-group settings (session timeout bounds, initial rebalance delay, size).
+    pub groups: crate::groups::GroupConfig,
 }
 
 impl BrokerConfig {
@@ -77,6 +79,12 @@ impl BrokerConfig {
             open_files_max: 1024,
             retention_check_interval_ms: 60_000,
             partitions_per_topic_max: 100_000,
+            groups: crate::groups::GroupConfig {
+                session_timeout_min_ms: 6_000,
+                session_timeout_max_ms: 1_800_000,
+                initial_rebalance_delay_ms: 3_000,
+                group_max_size: usize::MAX,
+            },
         }
     }
 }
@@ -229,6 +237,11 @@ impl TopicConfigs {
 pub fn validate_topic_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("Topic name is illegal, it can't be empty".into());
+    }
+    if name == "__consumer_offsets" || name == "__transaction_state" {
+        return Err(format!(
+            "Topic name \"{name}\" is reserved for Sluice's internal use"
+        ));
     }
     if name == "." || name == ".." {
         return Err("Topic name cannot be \".\" or \"..\"".into());

@@ -8,6 +8,7 @@ pub mod broker;
 pub mod config;
 pub mod error;
 pub mod flusher;
+pub mod group_service;
 pub mod groups;
 pub mod meta;
 pub mod metrics;

@@ -172,6 +172,11 @@ impl Metrics {
         m
     }
 
+    /// Add metrics computed at scrape time (e.g. consumer lag).
+    pub fn register_collector(&self, c: Box<dyn prometheus_client::collector::Collector>) {
+        self.registry.lock().unwrap().register_collector(c);
+    }
+
     /// Prometheus text exposition of every metric.
     pub fn encode(&self) -> String {
         let mut out = String::new();

@@ -28,6 +28,8 @@ pub(crate) struct Inner {
     /// None once the partition's topic was deleted.
     pub(crate) log: Option<PartitionLog>,
     pub(crate) producers: ProducerStates,
+    /// The offset of the valid producer snapshot in the partition directory, if any.
+    snapshot_offset: Option<i64>,
 }
 
 /// Counters kept on the partition so the hot path never looks up a metric family.
@@ -79,7 +81,7 @@ impl Partition {
         topic: Arc<str>,
         index: i32,
         log: PartitionLog,
-        producers: ProducerStates,
+        (producers, snapshot_offset): (ProducerStates, Option<i64>),
         hw_follows_fsync: bool,
         metrics: PartitionMetrics,
     ) -> Partition {
@@ -93,6 +95,7 @@ impl Partition {
             inner: Mutex::new(Inner {
                 log: Some(log),
                 producers,
+                snapshot_offset,
             }),
             high_watermark: AtomicI64::new(end),
             log_start: AtomicI64::new(start),
@@ -277,22 +280,32 @@ impl Partition {
         }
     }
 
-    /// Write the producer state as of the log end into the partition directory (clean
-    /// shutdown), so the next start replays nothing. Failure only costs a longer replay.
-    pub(crate) fn write_producer_snapshot(&self, file_name: &str) {
-        let inner = self.lock();
-        let Some(log) = inner.log.as_ref() else {
-            return;
-        };
-        let bytes = inner.producers.snapshot(log.log_end_offset().0);
+    /// For a clean shutdown: write the producer state as of the log end into the partition
+    /// directory (so the next start replays nothing) and take the log out, under one lock so no
+    /// append slips in between. The snapshot goes to a temp file renamed into place, without
+    /// fsync: the shutdown's sync makes it durable, and a torn or lost one only costs a replay
+    /// (see `broker::rebuild_producers`). A failed write is logged and costs the same. Nothing
+    /// is written when the snapshot on disk is already at the log end (no append since it was
+    /// taken) or when there is nothing to replay (an empty log and no producer state), so idle
+    /// partitions create no files at shutdown.
+    pub(crate) fn take_log_with_snapshot(&self, file_name: &str) -> Option<PartitionLog> {
+        let mut inner = self.lock();
+        let log = inner.log.take()?;
+        let end = log.log_end_offset().0;
+        let nothing_to_replay = end == log.log_start_offset().0 && inner.producers.is_empty();
+        if inner.snapshot_offset == Some(end) || nothing_to_replay {
+            return Some(log);
+        }
+        let bytes = inner.producers.snapshot(end);
         let path = log.dir().join(file_name);
         let tmp = path.with_extension("tmp");
-        let res = std::fs::write(&tmp, bytes)
-            .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
-            .and_then(|_| std::fs::rename(&tmp, &path));
-        if let Err(e) = res {
-            tracing::warn!(topic = %self.topic, partition = self.index, error = %e, "could not write the producer-state snapshot");
+        match std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, &path)) {
+            Ok(()) => inner.snapshot_offset = Some(end),
+            Err(e) => {
+                tracing::warn!(topic = %self.topic, partition = self.index, error = %e, "could not write the producer-state snapshot")
+            }
         }
+        Some(log)
     }
 
     /// Take the log out (for close or delete); later calls see an unknown partition.

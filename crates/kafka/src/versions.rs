@@ -16,6 +16,17 @@ pub const SUPPORTED: &[(ApiKey, &str, i16, i16)] = &[
     (ApiKey::InitProducerId, "InitProducerId", 0, 4),
     (ApiKey::DescribeConfigs, "DescribeConfigs", 1, 4),
     (ApiKey::CreatePartitions, "CreatePartitions", 0, 3),
+    (ApiKey::FindCoordinator, "FindCoordinator", 0, 4),
+    (ApiKey::JoinGroup, "JoinGroup", 0, 9),
+    (ApiKey::SyncGroup, "SyncGroup", 0, 5),
+    (ApiKey::Heartbeat, "Heartbeat", 0, 4),
+    (ApiKey::LeaveGroup, "LeaveGroup", 0, 5),
+    (ApiKey::OffsetCommit, "OffsetCommit", 2, 9),
+    (ApiKey::OffsetFetch, "OffsetFetch", 1, 9),
+    (ApiKey::OffsetDelete, "OffsetDelete", 0, 0),
+    (ApiKey::DescribeGroups, "DescribeGroups", 0, 5),
+    (ApiKey::ListGroups, "ListGroups", 0, 5),
+    (ApiKey::DeleteGroups, "DeleteGroups", 0, 2),
 ];
 
 /// The supported range for an API key, if Sluice implements it.

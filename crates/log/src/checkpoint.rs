@@ -11,12 +11,22 @@
 //!                                     16 4 CRC-32C of bytes 0..16 (u32 BE)
 //! ```
 //!
-//! `clean-shutdown` is written by `close()` after every file was fsynced, and removed (and the
-//! removal made durable) by `open()` before anything is appended. `recovery-point` names the base
-//! offset of the first segment that may hold bytes or index entries not yet fsynced; every
-//! segment below it was fsynced whole. It is rewritten without fsync when it advances (once per
-//! roll): if that write is lost the older, smaller value stays and recovery only checks more.
+//! `clean-shutdown` is written by `close()` after every file was fsynced, and cleared (and the
+//! clearing made durable) by `open()` before anything is appended. Clearing empties the file in
+//! place, since an empty marker reads as absent: a partition that is opened and closed again and
+//! again then reuses one inode instead of freeing and allocating one each time, which is slow on
+//! some filesystems (ext4 without a journal scans past recently freed inodes). The batch variants
+//! (`prepare_close`/`finish_close`, `open_deferred`) write and clear it without a sync of their
+//! own and leave the syncs to their caller (one syncfs for all partitions), in the same order:
+//! the marker is written only after the data it vouches for is durable, and its clearing is
+//! durable before the first append.
+//!
+//! `recovery-point` names the base offset of the first segment that may hold bytes or index
+//! entries not yet fsynced; every segment below it was fsynced whole. It is rewritten without
+//! fsync when it advances (once per roll) and at a clean close (after the close's syncs): if that
+//! write is lost the older, smaller value stays and recovery only checks more.
 
+use crate::fs_sync::SyncMode;
 use crate::sys;
 use crate::Offset;
 use std::fs::File;
@@ -45,21 +55,39 @@ pub(crate) fn clean_marker_present(dir: &Path) -> io::Result<bool> {
     }
 }
 
-/// Remove the marker durably: after this returns, a crash is seen as unclean.
-pub(crate) fn remove_clean_marker(dir: &Path) -> io::Result<()> {
-    match std::fs::remove_file(dir.join(CLEAN_SHUTDOWN_FILE)) {
-        Ok(()) => sys::sync_dir(dir),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
+/// Clear the marker by emptying it in place (see the module docs). With `SyncMode::Now` the
+/// file is fsynced whenever it exists, even if it was already empty (that emptying may not be
+/// durable yet): once this returns, a crash is seen as unclean. With `SyncMode::Caller`, only
+/// once the caller has synced.
+pub(crate) fn clear_clean_marker(dir: &Path, sync: SyncMode) -> io::Result<()> {
+    let file = match File::options()
+        .write(true)
+        .open(dir.join(CLEAN_SHUTDOWN_FILE))
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if file.metadata()?.len() != 0 {
+        file.set_len(0)?;
     }
+    if sync == SyncMode::Now {
+        file.sync_all()?;
+    }
+    Ok(())
 }
 
-/// Write the marker durably (file and directory entry).
-pub(crate) fn write_clean_marker(dir: &Path) -> io::Result<()> {
+/// Write the marker (file and directory entry, fsynced with `SyncMode::Now`), into the existing
+/// file if there is one. A torn or empty marker reads as absent, so a marker that is only partly
+/// written is harmless.
+pub(crate) fn write_clean_marker(dir: &Path, sync: SyncMode) -> io::Result<()> {
     let mut file = File::create(dir.join(CLEAN_SHUTDOWN_FILE))?;
     file.write_all(&versioned_header(CLEAN_SHUTDOWN_MAGIC))?;
-    file.sync_all()?;
-    sys::sync_dir(dir)
+    if sync == SyncMode::Now {
+        file.sync_all()?;
+        sys::sync_dir(dir)?;
+    }
+    Ok(())
 }
 
 fn encode_recovery_point(point: Offset) -> [u8; 20] {
@@ -114,13 +142,18 @@ mod tests {
     }
 
     #[test]
-    fn clean_marker_is_written_seen_and_removed() {
+    fn clean_marker_is_written_seen_and_cleared() {
         let dir = tempfile::tempdir().expect("tempdir");
         assert!(!clean_marker_present(dir.path()).expect("read"));
-        write_clean_marker(dir.path()).expect("write");
-        assert!(clean_marker_present(dir.path()).expect("read"));
-        remove_clean_marker(dir.path()).expect("remove");
-        assert!(!clean_marker_present(dir.path()).expect("read"));
+        clear_clean_marker(dir.path(), SyncMode::Now).expect("clearing no marker");
+        for sync in [SyncMode::Now, SyncMode::Caller] {
+            write_clean_marker(dir.path(), sync).expect("write");
+            assert!(clean_marker_present(dir.path()).expect("read"));
+            clear_clean_marker(dir.path(), sync).expect("clear");
+            assert!(!clean_marker_present(dir.path()).expect("read"));
+            clear_clean_marker(dir.path(), sync).expect("clear again");
+            assert!(!clean_marker_present(dir.path()).expect("read"));
+        }
         std::fs::write(dir.path().join(CLEAN_SHUTDOWN_FILE), b"").expect("empty marker");
         assert!(
             !clean_marker_present(dir.path()).expect("read"),

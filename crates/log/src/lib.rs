@@ -11,7 +11,9 @@
 //! Layers, bytes to state: [`batch`] (one record batch) → [`index`] (the `.index` and
 //! `.timeindex` formats) → [`segment`] (one `{base_offset:020}` file set) → [`partition`]
 //! (a directory of segments: append, read, retention, recovery). [`files`] bounds the number of
-//! open file handles across every partition of the process.
+//! open file handles across every partition of the process. [`FilesystemSync`] lets a caller
+//! that opens or closes many partitions make them durable with one syncfs(2) instead of fsyncs
+//! per partition.
 
 pub mod batch;
 pub mod files;
@@ -20,11 +22,13 @@ pub mod partition;
 pub mod segment;
 
 mod checkpoint;
+mod fs_sync;
 mod recovery;
 mod scan;
 mod sys;
 
 pub use files::FileBudget;
+pub use fs_sync::{sync_filesystem, FilesystemSync};
 pub use partition::{
     AppendInfo, FileSlice, LogConfig, LogError, PartitionLog, ReadSlice, RecoveryReport,
     RetentionReport, SyncTarget,

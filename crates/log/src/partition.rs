@@ -10,8 +10,16 @@
 //! {base_offset:020}.index      offset -> position hints  (see crate::index)
 //! {base_offset:020}.timeindex  timestamp -> offset hints (see crate::index)
 //! recovery-point               first segment that may not be fsynced whole (crate::checkpoint)
-//! clean-shutdown               present only between close() and the next open()
+//! clean-shutdown               holds its 8 bytes only between a clean close and the next open
 //! ```
+//!
+//! Opening and closing come in two forms. `open()` and `close()` make one partition durable
+//! with fsyncs of its own. `open_deferred()` and `prepare_close()` + `finish_close()` do the same
+//! work without any fsync, for a caller that opens or closes many partitions and makes them all
+//! durable with one [`crate::FilesystemSync`]: between prepare_close and finish_close (so the
+//! clean marker never becomes durable before the data it vouches for), after finish_close, and
+//! after open_deferred before the partition is read or appended to (so a stale marker can never
+//! make the next recovery skip validating a torn tail).
 //!
 //! Every file format carries a version: batches their magic byte, the index files and the two
 //! state files an 8-byte header with magic and version. Room for transactions: an
@@ -28,6 +36,7 @@
 use crate::batch::{self, BatchInfo};
 use crate::checkpoint;
 use crate::files::FileBudget;
+use crate::fs_sync::SyncMode;
 use crate::index::{Cadence, DueEntries};
 use crate::recovery;
 use crate::segment::{self, FileKind, Segment, Storage};
@@ -206,8 +215,10 @@ pub struct PartitionLog {
     rolls_synced: u64,
     /// `rolls` when the last sync target was handed out.
     rolls_in_last_target: AtomicU64,
-    /// Last value written to the recovery-point file.
+    /// The recovery-point file's value: as read at open (0 if missing or torn), then as written.
     recovery_point: Offset,
+    /// Set by prepare_close: the log end and roll count finish_close expects to vouch for.
+    closing: Option<(Offset, u64)>,
 }
 
 impl PartitionLog {
@@ -216,18 +227,45 @@ impl PartitionLog {
     /// append path's own validation (length, magic, CRC), truncate at the first bad/partial batch,
     /// and rebuild that segment's indexes. For every other segment, rebuild an index that is
     /// missing or fails a sanity check. Log what was truncated (tracing::warn! naming dir,
-    /// segment, position, bytes). Removes the clean marker after opening.
+    /// segment, position, bytes). Clears the clean marker durably (an fsync of the marker file,
+    /// if there is one) and fsyncs whatever recovery repaired; nothing else is fsynced.
     pub fn open(
         dir: &Path,
         config: LogConfig,
         files: Arc<FileBudget>,
     ) -> Result<(PartitionLog, RecoveryReport), LogError> {
+        PartitionLog::open_with(dir, config, files, SyncMode::Now)
+    }
+
+    /// [`PartitionLog::open`] without any fsync: the clean marker's clearing and recovery's
+    /// repairs (truncations, rebuilt indexes) are written but not made durable. For opening many
+    /// partitions at once.
+    ///
+    /// Contract: the caller MUST sync the filesystem holding `dir` (one
+    /// [`crate::FilesystemSync::sync`] for all partitions opened this way) before the first
+    /// append to, or read from, any of them. Otherwise a crash after an append could find the
+    /// stale clean marker still on disk, and that recovery would trust a torn tail without
+    /// validating it; and readers could be served repaired bytes that are not yet durable.
+    pub fn open_deferred(
+        dir: &Path,
+        config: LogConfig,
+        files: Arc<FileBudget>,
+    ) -> Result<(PartitionLog, RecoveryReport), LogError> {
+        PartitionLog::open_with(dir, config, files, SyncMode::Caller)
+    }
+
+    fn open_with(
+        dir: &Path,
+        config: LogConfig,
+        files: Arc<FileBudget>,
+        sync: SyncMode,
+    ) -> Result<(PartitionLog, RecoveryReport), LogError> {
         let storage = Storage {
             dir: dir.to_path_buf(),
             budget: files,
         };
-        let loaded = recovery::load(&storage, &config)?;
-        checkpoint::remove_clean_marker(dir)?;
+        let loaded = recovery::load(&storage, &config, sync)?;
+        checkpoint::clear_clean_marker(dir, sync)?;
         let mut log = PartitionLog {
             storage,
             config,
@@ -239,10 +277,16 @@ impl PartitionLog {
             rolls_synced: 0,
             rolls_in_last_target: AtomicU64::new(0),
             recovery_point: loaded.recovery_point,
+            closing: None,
         };
-        // Recovery fsynced everything it validated, and a clean close fsynced the rest.
+        // Recovery fsynced everything it validated (or its caller will, before any read or
+        // append), and a clean close fsynced the rest.
         log.flushed = log.log_end_offset();
-        log.advance_recovery_point()?;
+        if sync == SyncMode::Now {
+            // Deferred repairs are not durable yet, so the recovery point must not pass them
+            // (it could reach the disk first); it moves at the first flush or close instead.
+            log.advance_recovery_point()?;
+        }
         Ok((log, loaded.report))
     }
 
@@ -596,14 +640,41 @@ impl PartitionLog {
         Ok(true)
     }
 
-    /// fsync everything, write index files fully, write the clean-shutdown marker.
+    /// Close one partition: fsync everything not yet durable (data, indexes, new directory
+    /// entries), then write the recovery point and the clean-shutdown marker, and fsync the
+    /// marker. To close many partitions, use prepare_close and finish_close with one filesystem
+    /// sync for all of them instead.
     pub fn close(mut self) -> Result<(), LogError> {
+        self.prepare_close()?;
+        self.sync_for_close()?;
+        self.finish_close_with(SyncMode::Now)
+    }
+
+    /// First half of a batched close: write the active segment's closing `.timeindex` entry (its
+    /// max timestamp), so the indexes are complete. No fsync. Nothing may be appended between
+    /// this and finish_close (finish_close refuses to vouch for a log that changed).
+    ///
+    /// Contract: after this, the caller makes everything durable with
+    /// [`crate::FilesystemSync::sync`] on the partition's filesystem, and only then calls
+    /// [`PartitionLog::finish_close`]; after finish_close it syncs the filesystem again before
+    /// exiting. The clean marker therefore never becomes durable before the data it vouches for.
+    /// If the first sync fails, drop the log instead of finishing the close: the next open then
+    /// validates the tail, as after a crash.
+    pub fn prepare_close(&mut self) -> Result<(), LogError> {
         let closing = DueEntries {
             offset: None,
             time: self.cadence.closing_entry(),
         };
         let last = self.segments.len() - 1;
         self.segments[last].write_due_entries(&self.storage, closing);
+        self.closing = Some((self.log_end_offset(), self.rolls));
+        Ok(())
+    }
+
+    /// fsync what close() must make durable: unsynced data, every index of a segment sealed since
+    /// the last sync and the active segment's, and the directory after unsynced rolls.
+    fn sync_for_close(&self) -> io::Result<()> {
+        let last = self.segments.len() - 1;
         for (i, segment) in self.segments.iter().enumerate() {
             let (data, indexes) = self.needs_sync(segment);
             if data {
@@ -619,9 +690,35 @@ impl PartitionLog {
         if self.rolls > self.rolls_synced {
             sys::sync_dir(&self.storage.dir)?;
         }
-        self.flushed = self.log_end_offset();
-        checkpoint::write_recovery_point(&self.storage.dir, self.active().base)?;
-        checkpoint::write_clean_marker(&self.storage.dir)?;
+        Ok(())
+    }
+
+    /// Second half of a batched close: write the recovery point (the active segment's base, if
+    /// that is not already the file's value) and the clean-shutdown marker, neither fsynced, and
+    /// release the partition's file handles.
+    /// Fails, writing nothing, if prepare_close was not called or the log changed since.
+    ///
+    /// Contract: call it only after prepare_close and a successful filesystem sync that covers
+    /// everything written up to prepare_close, and sync the filesystem again after it (before the
+    /// process exits) so the marker and recovery point are durable. A crash before that second
+    /// sync only costs a validation at the next open.
+    pub fn finish_close(self) -> Result<(), LogError> {
+        self.finish_close_with(SyncMode::Caller)
+    }
+
+    fn finish_close_with(self, sync: SyncMode) -> Result<(), LogError> {
+        if self.closing != Some((self.log_end_offset(), self.rolls)) {
+            let message = format!(
+                "{}: finish_close without prepare_close, or after an append",
+                self.storage.dir.display()
+            );
+            return Err(io::Error::other(message).into());
+        }
+        // Every segment below the active one is durable now: the caller synced after prepare.
+        if self.recovery_point != self.active().base {
+            checkpoint::write_recovery_point(&self.storage.dir, self.active().base)?;
+        }
+        checkpoint::write_clean_marker(&self.storage.dir, sync)?;
         Ok(())
     }
 

@@ -8,7 +8,9 @@
 //! entry to the end of the file). Anything else is *validated*: every batch is replayed through
 //! the append path's own checks (framing, magic 2, CRC-32C, dense offsets), the file is
 //! truncated at the first bad or partial batch, its indexes are rebuilt from the walk, and the
-//! result is fsynced. A checked segment that fails its sanity check is validated too.
+//! result is fsynced (under `open_deferred`, left to the caller's filesystem sync, which must come
+//! before the partition is read or appended to). A checked segment that fails its sanity check
+//! is validated too. A clean open with sound indexes writes nothing.
 //!
 //! Truncating a segment that is not the last would leave a hole in the offsets, so the
 //! segments after it are deleted (that data was never fsynced, hence never acknowledged under
@@ -19,6 +21,7 @@
 
 use crate::batch::{BatchHeader, HEADER_SIZE};
 use crate::checkpoint;
+use crate::fs_sync::SyncMode;
 use crate::index::{self, Cadence, EntryBuffer, FilePosition, OffsetEntry, TimeEntry};
 use crate::partition::{LogConfig, LogError, RecoveryReport};
 use crate::scan::{walk, BatchCursor, WalkRules, CRC_WALK_BUFFER_BYTES, HEADER_WALK_BUFFER_BYTES};
@@ -51,7 +54,12 @@ struct SegmentLoad {
     validated: bool,
 }
 
-pub(crate) fn load(storage: &Storage, config: &LogConfig) -> Result<Loaded, LogError> {
+/// Load and repair a partition directory; `sync` says whether repairs are fsynced here.
+pub(crate) fn load(
+    storage: &Storage,
+    config: &LogConfig,
+    sync: SyncMode,
+) -> Result<Loaded, LogError> {
     std::fs::create_dir_all(&storage.dir)?;
     let bases = list_segments(storage)?;
     let clean = checkpoint::clean_marker_present(&storage.dir)?;
@@ -75,8 +83,11 @@ pub(crate) fn load(storage: &Storage, config: &LogConfig) -> Result<Loaded, LogE
             report,
         });
     }
-    let (mut segments, cadence) =
-        load_all(storage, config, &bases, clean, recovery_point, &mut report)?;
+    let trust = Trust {
+        clean,
+        recovery_point,
+    };
+    let (mut segments, cadence) = load_all(storage, config, &bases, trust, sync, &mut report)?;
     remove_empty_inner_segments(storage, &mut segments)?;
     check_order(storage, &segments)?;
     let first_append_ms = match segments.last() {
@@ -92,22 +103,34 @@ pub(crate) fn load(storage: &Storage, config: &LogConfig) -> Result<Loaded, LogE
     })
 }
 
+/// What the directory's state files say about how far its segments can be trusted.
+#[derive(Clone, Copy)]
+struct Trust {
+    clean: bool,
+    recovery_point: Offset,
+}
+
 /// Load every segment in order; stop (deleting the rest) after one that had to be cut or ends
 /// short of the next one's base, so offsets stay dense.
 fn load_all(
     storage: &Storage,
     config: &LogConfig,
     bases: &[Offset],
-    clean: bool,
-    recovery_point: Offset,
+    trust: Trust,
+    sync: SyncMode,
     report: &mut RecoveryReport,
 ) -> Result<(Vec<Segment>, Cadence), LogError> {
     let mut segments = Vec::with_capacity(bases.len());
     let mut cadence = Cadence::new(config.index_interval_bytes);
     for (i, &base) in bases.iter().enumerate() {
         let next_base = bases.get(i + 1).copied();
-        let trusted = clean || (base < recovery_point && next_base.is_some());
-        let loaded = load_segment(storage, base, trusted, config.index_interval_bytes, report)?;
+        let trusted = trust.clean || (base < trust.recovery_point && next_base.is_some());
+        let how = LoadHow {
+            trusted,
+            interval_bytes: config.index_interval_bytes,
+            sync,
+        };
+        let loaded = load_segment(storage, base, how, report)?;
         let broken_chain =
             loaded.validated && next_base.is_some_and(|next| loaded.segment.end != next);
         cadence = loaded.cadence;
@@ -120,14 +143,28 @@ fn load_all(
     Ok((segments, cadence))
 }
 
-/// Load one segment, checked if `trusted` and it passes, else validated.
+/// How to load one segment.
+#[derive(Clone, Copy)]
+struct LoadHow {
+    /// Check it (and validate only if the check fails) rather than validate it.
+    trusted: bool,
+    interval_bytes: u32,
+    /// Whether a validated segment is fsynced here.
+    sync: SyncMode,
+}
+
+/// Load one segment, checked if trusted and it passes, else validated.
 fn load_segment(
     storage: &Storage,
     base: Offset,
-    trusted: bool,
-    interval_bytes: u32,
+    how: LoadHow,
     report: &mut RecoveryReport,
 ) -> Result<SegmentLoad, LogError> {
+    let LoadHow {
+        trusted,
+        interval_bytes,
+        sync,
+    } = how;
     let segment = Segment::empty(base, storage.budget.next_segment_id());
     let why = if trusted {
         match check_segment(storage, segment.clone(), interval_bytes)? {
@@ -141,7 +178,7 @@ fn load_segment(
         tracing::warn!(dir = %storage.dir.display(), segment = %file_path(storage, base), reason = %why, "rebuilding segment indexes");
         report.reason.get_or_insert_with(|| why.clone());
     }
-    let loaded = validate_segment(storage, segment, interval_bytes)?;
+    let loaded = validate_segment(storage, segment, interval_bytes, sync)?;
     report.indexes_rebuilt += 1;
     if let Some((position, bytes, reason)) = &loaded.cut {
         record_cut(storage, base, *position, *bytes, reason, report);
@@ -400,11 +437,12 @@ fn check_time_index(
 }
 
 /// Replay every batch through the append path's checks, cut the file at the first bad one,
-/// rebuild both indexes from the walk, and fsync the result.
+/// rebuild both indexes from the walk, and fsync the result (with `SyncMode::Now`).
 fn validate_segment(
     storage: &Storage,
     mut segment: Segment,
     interval_bytes: u32,
+    sync: SyncMode,
 ) -> io::Result<SegmentLoad> {
     let log = storage.file(&segment, FileKind::Log)?;
     let log_len = log.metadata()?.len();
@@ -424,19 +462,22 @@ fn validate_segment(
     if cut.is_some() {
         log.set_len(end.position)?;
     }
-    log.sync_data()?;
+    let sync_now = sync == SyncMode::Now;
+    if sync_now {
+        log.sync_data()?;
+    }
     if let Some(entry) = rebuild.cadence.closing_entry() {
         rebuild.times.push(&entry);
     }
     segment::write_fresh_index::<OffsetEntry>(
         &storage.path(segment.base, FileKind::Index),
         &rebuild.offsets.bytes,
-        true,
+        sync_now,
     )?;
     segment::write_fresh_index::<TimeEntry>(
         &storage.path(segment.base, FileKind::TimeIndex),
         &rebuild.times.bytes,
-        true,
+        sync_now,
     )?;
     segment.end = Offset(end.next_offset);
     segment.size_bytes = end.position;

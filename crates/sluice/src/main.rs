@@ -34,6 +34,11 @@ enum Command {
     Produce(cli::ProduceArgs),
     /// Print records of a topic.
     Consume(cli::ConsumeArgs),
+    /// Consumer groups: list, describe (members, committed offsets, lag).
+    Group {
+        #[command(subcommand)]
+        cmd: cli::GroupCmd,
+    },
 }
 
 /// Makes a decoder's trusted-length allocations harmless (see `sluice_kafka::alloc`).
@@ -47,5 +52,6 @@ fn main() -> ExitCode {
         Command::Topic { cmd } => cli::run(cli::Invocation::Topic(cmd)),
         Command::Produce(args) => cli::run(cli::Invocation::Produce(args)),
         Command::Consume(args) => cli::run(cli::Invocation::Consume(args)),
+        Command::Group { cmd } => cli::run(cli::Invocation::Group(cmd)),
     }
 }

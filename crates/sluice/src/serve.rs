@@ -39,6 +39,14 @@ pub struct ServeArgs {
     /// Partitions of an auto-created topic [default: 4].
     #[arg(long, env = "SLUICE_NUM_PARTITIONS", value_name = "N")]
     pub num_partitions: Option<i32>,
+    /// How long a new consumer group waits for more members before its first rebalance
+    /// (Kafka's group.initial.rebalance.delay.ms) [default: 3000].
+    #[arg(
+        long,
+        env = "SLUICE_GROUP_INITIAL_REBALANCE_DELAY_MS",
+        value_name = "MS"
+    )]
+    pub group_initial_rebalance_delay_ms: Option<i32>,
 }
 
 pub fn main(args: ServeArgs) -> ExitCode {
@@ -112,6 +120,7 @@ async fn run(s: Settings) -> Result<(), String> {
         stop_rx.clone(),
     ));
     let housekeeping = tokio::spawn(housekeeping(broker.clone(), stop_rx.clone()));
+    let group_timers = tokio::spawn(broker.clone().run_group_timers(stop_rx.clone()));
     tracing::info!(kafka = %s.kafka.listen, admin = %s.admin_listen, flush = %s.broker.flush, "sluice is serving");
     wait_for_signal().await;
     tracing::info!("shutting down: no new connections; finishing in-flight requests");
@@ -124,6 +133,7 @@ async fn run(s: Settings) -> Result<(), String> {
     }
     let _ = admin.await;
     let _ = housekeeping.await;
+    let _ = group_timers.await;
     tokio::task::spawn_blocking(move || broker.shutdown())
         .await
         .map_err(|e| e.to_string())?;

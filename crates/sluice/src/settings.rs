@@ -27,8 +27,20 @@ pub struct FileConfig {
     pub admin: AdminSection,
     #[serde(default)]
     pub log: LogSection,
+    #[serde(default)]
+    pub groups: GroupsSection,
     #[serde(default, rename = "topic")]
     pub topics: Vec<TopicDecl>,
+}
+
+/// Consumer-group settings (Kafka's group.* broker settings).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupsSection {
+    pub initial_rebalance_delay_ms: Option<i32>,
+    pub session_timeout_min_ms: Option<i32>,
+    pub session_timeout_max_ms: Option<i32>,
+    pub max_size: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -125,6 +137,22 @@ impl Settings {
             broker.retention_check_interval_ms = ms;
         }
         apply_log(&mut broker.log_defaults, &f.log);
+        let g = &mut broker.groups;
+        if let Some(v) = args
+            .group_initial_rebalance_delay_ms
+            .or(f.groups.initial_rebalance_delay_ms)
+        {
+            g.initial_rebalance_delay_ms = v.max(0);
+        }
+        g.session_timeout_min_ms = f
+            .groups
+            .session_timeout_min_ms
+            .unwrap_or(g.session_timeout_min_ms);
+        g.session_timeout_max_ms = f
+            .groups
+            .session_timeout_max_ms
+            .unwrap_or(g.session_timeout_max_ms);
+        g.group_max_size = f.groups.max_size.unwrap_or(g.group_max_size);
         let listen = args
             .kafka_listen
             .clone()

@@ -6,9 +6,11 @@
 mod api_versions;
 mod configs;
 mod fetch;
+mod groups;
 mod init_producer_id;
 mod list_offsets;
 mod metadata;
+mod offsets;
 mod produce;
 mod topics;
 
@@ -86,6 +88,25 @@ pub fn handle(ctx: &Arc<Context>, req: Request) -> Handled {
         RequestKind::DeleteTopics(r) => topics::delete_topics(ctx, reply, r),
         RequestKind::CreatePartitions(r) => topics::create_partitions(ctx, reply, r),
         RequestKind::DescribeConfigs(r) => configs::describe_configs(ctx, reply, r),
+        RequestKind::FindCoordinator(r) => groups::find_coordinator(ctx, reply, r),
+        RequestKind::JoinGroup(r) => {
+            let client_id = req
+                .header
+                .client_id
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default();
+            groups::join_group(ctx, reply, r, client_id, req.client_host)
+        }
+        RequestKind::SyncGroup(r) => groups::sync_group(ctx, reply, r),
+        RequestKind::Heartbeat(r) => groups::heartbeat(ctx, reply, r),
+        RequestKind::LeaveGroup(r) => groups::leave_group(ctx, reply, r),
+        RequestKind::DescribeGroups(r) => groups::describe_groups(ctx, reply, r),
+        RequestKind::ListGroups(r) => groups::list_groups(ctx, reply, r),
+        RequestKind::DeleteGroups(r) => groups::delete_groups(ctx, reply, r),
+        RequestKind::OffsetCommit(r) => offsets::offset_commit(ctx, reply, r),
+        RequestKind::OffsetFetch(r) => offsets::offset_fetch(ctx, reply, r),
+        RequestKind::OffsetDelete(r) => offsets::offset_delete(ctx, reply, r),
         // `request::decode` only lets through what `versions::SUPPORTED` lists.
         other => Handled::Close(format!("no handler for {other:?}")),
     }

@@ -14,8 +14,13 @@ use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 pub fn context(dir: &std::path::Path) -> Arc<Context> {
+    context_with(dir, |_| {})
+}
+
+pub fn context_with(dir: &std::path::Path, tweak: impl FnOnce(&mut BrokerConfig)) -> Arc<Context> {
     let mut c = BrokerConfig::new(dir.to_path_buf());
     c.flush = FlushPolicy::Always;
+    tweak(&mut c);
     let (broker, _) = Broker::open(c, Arc::new(Metrics::new())).unwrap();
     Arc::new(Context {
         broker,

@@ -731,6 +731,123 @@ fn reopen_after_clean_close_keeps_offsets_and_trusts_the_indexes() {
 }
 
 #[test]
+fn a_batched_close_with_filesystem_syncs_reopens_clean_with_the_same_offsets() {
+    // Goal: prepare_close + sync + finish_close + sync is as good as close(). Method: close a
+    // log with several segments (rolled, never flushed) the batched way, reopen, and compare.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut log, _) = four_segments(dir.path(), small_config());
+    let config = log.config().clone();
+    let before: Vec<BatchHeader> = read_all(&log, 0);
+    log.prepare_close().expect("prepare");
+    crate::sync_filesystem(dir.path()).expect("sync data");
+    log.finish_close().expect("finish");
+    crate::sync_filesystem(dir.path()).expect("sync marker");
+    let (log, report) = open_with(dir.path(), config);
+    assert!(report.clean, "{report:?}");
+    assert_eq!(
+        (
+            report.indexes_rebuilt,
+            report.truncated_bytes,
+            report.reason
+        ),
+        (0, 0, None),
+        "nothing is validated or rebuilt after a clean batched close"
+    );
+    assert_eq!(
+        (log.log_start_offset(), log.log_end_offset()),
+        (Offset(0), Offset(12))
+    );
+    assert_eq!(read_all(&log, 0), before);
+    assert_eq!(
+        log.read_at_timestamp(NOW_MS + 3000)
+            .expect("lookup")
+            .map(|s| headers_in(&bytes_of(&s))[0].base_offset),
+        Some(9),
+        "the active segment's closing time-index entry was written"
+    );
+}
+
+#[test]
+fn finish_close_refuses_without_prepare_close_or_after_an_append() {
+    // Goal: the clean marker only ever vouches for the log prepare_close saw.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = open(dir.path());
+    assert!(log.finish_close().is_err(), "finish without prepare");
+    let (log, report) = open_with(dir.path(), small_config());
+    assert!(!report.clean, "no marker was written");
+    let mut log = log;
+    log.prepare_close().expect("prepare");
+    append(&mut log, &batch_of(1, 10, NOW_MS), NOW_MS);
+    assert!(log.finish_close().is_err(), "finish after an append");
+    let (log, report) = open_with(dir.path(), small_config());
+    assert!(!report.clean, "no marker was written");
+    assert_eq!(log.log_end_offset(), Offset(1));
+}
+
+#[test]
+fn a_deferred_open_then_append_and_crash_recovers_by_validation() {
+    // Goal: open_deferred removes the stale clean marker (made durable by the caller's sync), so
+    // a crash after appending is recovered by validating batch by batch. Method: close cleanly,
+    // open deferred, sync, append, drop without close, then flip a byte inside the last batch's
+    // records: only CRC validation can see that (a trusted segment's check walks headers only).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut log = open(dir.path());
+    append(&mut log, &batch_of(2, 50, NOW_MS), NOW_MS);
+    log.close().expect("close");
+    let (mut log, report) =
+        PartitionLog::open_deferred(dir.path(), small_config(), FileBudget::new(64))
+            .expect("open deferred");
+    assert!(report.clean);
+    assert_eq!(log.log_end_offset(), Offset(2));
+    crate::sync_filesystem(dir.path()).expect("sync before the first append");
+    let first = batch_of(2, 50, NOW_MS).len() as u64;
+    let last = batch_of(3, 60, NOW_MS + 1);
+    append(&mut log, &last, NOW_MS);
+    drop(log);
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .open(log_path(dir.path(), 0))
+        .expect("open");
+    let at = first + last.len() as u64 - 5;
+    let mut byte = [0u8];
+    file.read_exact_at(&mut byte, at).expect("read");
+    file.write_all_at(&[byte[0] ^ 0x10], at).expect("flip");
+    let (log, report) = open_with(dir.path(), small_config());
+    assert!(!report.clean, "the stale marker must be gone");
+    assert_eq!(report.truncated_bytes, last.len() as u64);
+    assert!(
+        report.reason.as_deref().is_some_and(|r| r.contains("CRC")),
+        "{report:?}"
+    );
+    assert_eq!(log.log_end_offset(), Offset(2));
+}
+
+#[test]
+fn a_deferred_open_repairs_a_torn_tail_like_open() {
+    // Goal: open_deferred skips only fsyncs; recovery itself is the same.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sizes = crashed_log(dir.path(), 3);
+    let whole: u64 = sizes[..2].iter().map(|&s| s as u64).sum();
+    let file = File::options()
+        .write(true)
+        .open(log_path(dir.path(), 0))
+        .expect("open");
+    file.set_len(whole + 20).expect("tear the last batch");
+    let (mut log, report) =
+        PartitionLog::open_deferred(dir.path(), small_config(), FileBudget::new(64))
+            .expect("open deferred");
+    assert_eq!((report.clean, report.truncated_bytes), (false, 20));
+    assert_eq!(report.indexes_rebuilt, 1);
+    crate::sync_filesystem(dir.path()).expect("sync");
+    assert_eq!(
+        append(&mut log, &batch_of(1, 10, NOW_MS), NOW_MS).base_offset,
+        Offset(4)
+    );
+    assert_eq!(read_all(&log, 0).len(), 3);
+}
+
+#[test]
 fn an_empty_directory_becomes_a_partition_at_offset_zero() {
     let root = tempfile::tempdir().expect("tempdir");
     let dir = root.path().join("topic-0");

@@ -1,14 +1,16 @@
-//! The command-line client: `sluice topic|produce|consume` talk to a running server over the
-//! Kafka protocol, like a tiny kcat. This file owns the argument types `main.rs` plugs into clap
-//! and `run`, which builds a current-thread runtime, runs one command and turns its error into a
-//! one-line `error: ...` and exit code 1. It never touches the log or broker crates directly.
+//! The command-line client: `sluice topic|produce|consume|group` talk to a running server over
+//! the Kafka protocol, like a tiny kcat. This file owns the argument types `main.rs` plugs into
+//! clap and `run`, which builds a current-thread runtime, runs one command and turns its error into
+//! a one-line `error: ...` and exit code 1. It never touches the log or broker crates directly.
 //!
 //! Layers, bytes first: `conn` (frames, headers, ApiVersions) → `metadata` (Metadata,
-//! ListOffsets) and `records` (batch encode/decode) → the commands `topic`, `produce`, `consume`.
+//! ListOffsets) and `records` (batch encode/decode) → the commands `topic`, `produce`, `consume`,
+//! `group`.
 
 mod conn;
 mod consume;
 mod error;
+mod group;
 mod lines;
 mod metadata;
 mod partition;
@@ -66,6 +68,30 @@ pub enum TopicCmd {
     Delete {
         /// Topic name.
         name: String,
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum GroupCmd {
+    /// List consumer groups, one `GROUP<TAB>STATE<TAB>PROTOCOL_TYPE` line each, sorted by id.
+    List {
+        /// Only groups in this state (e.g. Stable, Empty); repeatable or comma-separated.
+        #[arg(
+            long = "state",
+            value_name = "STATE",
+            value_delimiter = ',',
+            value_parser = group::parse_state
+        )]
+        states: Vec<String>,
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+    /// Show a group's state and members, and its committed offsets with log end and lag.
+    Describe {
+        /// Group id.
+        group: String,
         #[command(flatten)]
         connect: ConnectArgs,
     },
@@ -165,6 +191,7 @@ pub enum Invocation {
     Topic(TopicCmd),
     Produce(ProduceArgs),
     Consume(ConsumeArgs),
+    Group(GroupCmd),
 }
 
 /// Runs one client command on a current-thread runtime; errors print as one line and exit 1.
@@ -196,6 +223,7 @@ async fn dispatch(inv: Invocation) -> error::Result<()> {
         Invocation::Topic(cmd) => topic::run(cmd).await,
         Invocation::Produce(args) => produce::run(args).await,
         Invocation::Consume(args) => consume::run(args).await,
+        Invocation::Group(cmd) => group::run(cmd).await,
     }
 }
 
@@ -246,6 +274,10 @@ mod tests {
         },
         Produce(ProduceArgs),
         Consume(ConsumeArgs),
+        Group {
+            #[command(subcommand)]
+            cmd: GroupCmd,
+        },
     }
 
     fn parse(args: &[&str]) -> Result<TestCommand, clap::Error> {
@@ -381,5 +413,44 @@ mod tests {
                 cmd: TopicCmd::List { .. }
             })
         ));
+    }
+
+    /// Goal: group subcommands parse, --state repeats, splits at commas and takes Kafka's
+    /// spelling; method: parse list and describe lines.
+    #[test]
+    fn group_arguments_parse() {
+        let args = [
+            "group",
+            "list",
+            "--state",
+            "stable",
+            "--state",
+            "empty,Dead",
+        ];
+        let Ok(TestCommand::Group {
+            cmd: GroupCmd::List { states, connect },
+        }) = parse(&args)
+        else {
+            panic!()
+        };
+        assert_eq!(states, ["Stable", "Empty", "Dead"]);
+        assert!(!connect.bootstrap.is_empty());
+        let Ok(TestCommand::Group {
+            cmd: GroupCmd::List { states, .. },
+        }) = parse(&["group", "list"])
+        else {
+            panic!()
+        };
+        assert!(states.is_empty());
+        assert!(parse(&["group", "list", "--state", "running"]).is_err());
+        let args = ["group", "describe", "g1", "--bootstrap", "h:1"];
+        let Ok(TestCommand::Group {
+            cmd: GroupCmd::Describe { group, connect },
+        }) = parse(&args)
+        else {
+            panic!()
+        };
+        assert_eq!((group.as_str(), connect.bootstrap.as_str()), ("g1", "h:1"));
+        assert!(parse(&["group", "describe"]).is_err());
     }
 }

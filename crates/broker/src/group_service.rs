@@ -1,0 +1,384 @@
+//! Consumer groups inside the broker: the coordinator (membership, generations), the committed
+//! offsets (`OffsetStore`) and their durable home, the internal `__consumer_offsets` partition.
+//!
+//! Durability: an offset commit is appended to the internal partition as a record batch, made
+//! durable by the same group-commit flusher and flush policy as produced data, and only then
+//! applied in memory and acknowledged. Group metadata (each completed generation) is appended
+//! without waiting. At start-up the internal partition is replayed in offset order to rebuild
+//! both; later records win. The partition lives at `{data_dir}/internal/__consumer_offsets-0`,
+//! outside the catalogue, so clients can neither see nor write it.
+
+use crate::broker::{now_ms, Broker};
+use crate::groups::records::{self, InternalRecord};
+use crate::groups::{
+    Clock, CommittedOffset, GroupConfig, GroupCoordinator, GroupError, GroupSink, GroupSnapshot,
+    OffsetStore,
+};
+use crate::partition::Partition;
+use sluice_log::Offset;
+use std::future::Future;
+use std::os::unix::fs::FileExt;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+/// The name under which the internal partition appears in logs and metrics.
+pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+/// How often the coordinator's timers are checked (a tick with nothing due is a load).
+const GROUP_TICK_MS: u64 = 50;
+/// Kafka's default `offset.metadata.max.bytes`.
+pub const OFFSET_METADATA_BYTES_MAX: usize = 4096;
+
+/// One partition's offset in an OffsetCommit.
+#[derive(Clone, Debug)]
+pub struct OffsetCommitEntry {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub leader_epoch: i32,
+    pub metadata: Option<String>,
+}
+
+/// Why one partition's commit failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommitError {
+    #[error("{0}")]
+    Group(GroupError),
+    #[error("This server does not host this topic-partition.")]
+    UnknownTopicOrPartition,
+    #[error("The metadata field of the offset request was too large.")]
+    MetadataTooLarge,
+    #[error("The offset could not be stored: {0}")]
+    Storage(String),
+}
+
+pub type CommitFuture = Pin<Box<dyn Future<Output = Vec<Result<(), CommitError>>> + Send>>;
+pub type StoreFuture = Pin<Box<dyn Future<Output = Result<(), CommitError>> + Send>>;
+
+pub(crate) struct Groups {
+    pub(crate) coordinator: GroupCoordinator,
+    pub(crate) store: Mutex<OffsetStore>,
+    pub(crate) log: Arc<Partition>,
+}
+
+/// Appends group metadata changes to the internal partition (durable with the next flush).
+struct LogSink {
+    log: Arc<Partition>,
+}
+
+impl LogSink {
+    fn append(&self, record: InternalRecord) {
+        let blob = records::to_batch(std::slice::from_ref(&record), now_ms());
+        if let Err(e) = self.log.append(&blob, now_ms()) {
+            tracing::error!(error = %e, "could not record group metadata");
+        }
+    }
+}
+
+impl GroupSink for LogSink {
+    fn group_changed(&self, snapshot: GroupSnapshot) {
+        self.append(InternalRecord::Group {
+            group_id: snapshot.group_id.clone(),
+            value: Some(snapshot),
+        });
+    }
+    fn group_deleted(&self, group_id: &str) {
+        self.append(InternalRecord::Group {
+            group_id: group_id.to_string(),
+            value: None,
+        });
+    }
+}
+
+impl Groups {
+    /// Replay the internal partition into a fresh store and coordinator.
+    pub(crate) fn open(
+        log: Arc<Partition>,
+        config: GroupConfig,
+        clock: Arc<dyn Clock>,
+    ) -> std::io::Result<Groups> {
+        let mut store = OffsetStore::new();
+        let replayed = replay(&log, &mut store)?;
+        let coordinator =
+            GroupCoordinator::new(config, clock, Arc::new(LogSink { log: log.clone() }));
+        coordinator.restore(store.group_snapshots());
+        tracing::info!(
+            records = replayed,
+            groups = store.groups().len(),
+            offsets = store.len(),
+            "loaded consumer groups"
+        );
+        Ok(Groups {
+            coordinator,
+            store: Mutex::new(store),
+            log,
+        })
+    }
+}
+
+/// Apply every record of the internal partition, in offset order; returns how many.
+fn replay(log: &Partition, store: &mut OffsetStore) -> std::io::Result<usize> {
+    let mut offset = log.log_start_offset();
+    let end = log.log_end_offset();
+    let mut count = 0;
+    while offset < end {
+        let read = log.read(offset, 1 << 20).map_err(std::io::Error::other)?;
+        let (Some(slice), Some(next)) = (read.slice, read.next_offset) else {
+            break;
+        };
+        let mut buf = vec![0u8; slice.len as usize];
+        slice.file.read_exact_at(&mut buf, slice.position)?;
+        let recs = records::from_batches(&buf).map_err(std::io::Error::other)?;
+        for (at, rec) in recs.iter().filter(|(at, _)| *at >= offset.0) {
+            store.apply(rec, *at);
+            count += 1;
+        }
+        offset = next;
+    }
+    Ok(count)
+}
+
+impl Broker {
+    pub fn groups(&self) -> &GroupCoordinator {
+        &self.groups_state().coordinator
+    }
+
+    /// Commit offsets for a group: validated against the coordinator (Kafka's rules), appended
+    /// to the internal partition, durable per the flush policy, then applied and answered. The
+    /// result has one entry per input entry, in order.
+    pub fn commit_offsets(
+        self: &Arc<Self>,
+        group_id: &str,
+        member_id: &str,
+        group_instance_id: Option<&str>,
+        generation_id: i32,
+        entries: Vec<OffsetCommitEntry>,
+    ) -> CommitFuture {
+        if let Err(e) =
+            self.groups()
+                .validate_commit(group_id, member_id, group_instance_id, generation_id)
+        {
+            let n = entries.len();
+            return Box::pin(async move { vec![Err(CommitError::Group(e)); n] });
+        }
+        let now = now_ms();
+        let mut results: Vec<Result<(), CommitError>> = Vec::with_capacity(entries.len());
+        let mut records = Vec::new();
+        for e in entries {
+            let check = self.check_commit(&e);
+            if check.is_ok() {
+                let value = CommittedOffset {
+                    offset: e.offset,
+                    leader_epoch: e.leader_epoch,
+                    metadata: e.metadata,
+                    commit_timestamp_ms: now,
+                };
+                records.push(InternalRecord::Offset {
+                    group_id: group_id.to_string(),
+                    topic: e.topic,
+                    partition: e.partition,
+                    value: Some(value),
+                });
+            }
+            results.push(check);
+        }
+        let stored = self.store_records(records);
+        Box::pin(async move {
+            let outcome = stored.await;
+            results
+                .into_iter()
+                .map(|r| r.and_then(|()| outcome.clone()))
+                .collect()
+        })
+    }
+
+    fn check_commit(&self, e: &OffsetCommitEntry) -> Result<(), CommitError> {
+        if e.metadata
+            .as_ref()
+            .is_some_and(|m| m.len() > OFFSET_METADATA_BYTES_MAX)
+        {
+            return Err(CommitError::MetadataTooLarge);
+        }
+        match self.topic(&e.topic).and_then(|t| t.partition(e.partition)) {
+            Some(_) => Ok(()),
+            None => Err(CommitError::UnknownTopicOrPartition),
+        }
+    }
+
+    /// Append records to the internal partition and, once durable, apply them to the store.
+    fn store_records(self: &Arc<Self>, records: Vec<InternalRecord>) -> StoreFuture {
+        if records.is_empty() {
+            return Box::pin(async { Ok(()) });
+        }
+        let g = self.groups_state();
+        let blob = records::to_batch(&records, now_ms());
+        let appended = {
+            // Hold the store lock across the append so compaction never interleaves with it.
+            let _store = g.store.lock().unwrap();
+            self.append(&g.log, &blob, true)
+        };
+        let broker = self.clone();
+        Box::pin(async move {
+            let (outcome, waiter) = appended.map_err(|e| CommitError::Storage(e.to_string()))?;
+            if let Some(w) = waiter {
+                match w.await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(io)) => return Err(CommitError::Storage(io)),
+                    Err(_) => {
+                        return Err(CommitError::Storage("the server is shutting down".into()))
+                    }
+                }
+            }
+            let mut store = broker.groups_state().store.lock().unwrap();
+            for (i, rec) in records.iter().enumerate() {
+                store.apply(rec, outcome.base_offset.0 + i as i64);
+            }
+            Ok(())
+        })
+    }
+
+    pub fn committed_offset(
+        &self,
+        group_id: &str,
+        topic: &str,
+        partition: i32,
+    ) -> Option<CommittedOffset> {
+        self.groups_state()
+            .store
+            .lock()
+            .unwrap()
+            .get(group_id, topic, partition)
+            .cloned()
+    }
+
+    /// Every committed offset of a group, sorted by topic and partition.
+    pub fn group_offsets(&self, group_id: &str) -> Vec<(String, i32, CommittedOffset)> {
+        self.groups_state()
+            .store
+            .lock()
+            .unwrap()
+            .group_offsets(group_id)
+    }
+
+    /// Group ids known to the coordinator or holding committed offsets, sorted.
+    pub fn group_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .groups()
+            .list()
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect();
+        ids.extend(self.groups_state().store.lock().unwrap().groups());
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// OffsetDelete: remove committed offsets of the given partitions (the caller has checked
+    /// the group does not consume them). GroupIdNotFound for an unknown group.
+    pub fn delete_offsets(
+        self: &Arc<Self>,
+        group_id: &str,
+        partitions: &[(String, i32)],
+    ) -> Result<StoreFuture, GroupError> {
+        if !self.groups().exists(group_id) {
+            return Err(GroupError::GroupIdNotFound);
+        }
+        let tombstones = self
+            .groups_state()
+            .store
+            .lock()
+            .unwrap()
+            .tombstones_for_partitions(group_id, partitions);
+        Ok(self.store_records(tombstones))
+    }
+
+    /// DeleteGroups: an empty group and its committed offsets go (durably, like a commit).
+    pub fn delete_group(self: &Arc<Self>, group_id: &str) -> Result<StoreFuture, GroupError> {
+        let has_offsets = !self.group_offsets(group_id).is_empty();
+        match self.groups().delete(group_id) {
+            Ok(()) => {}
+            Err(GroupError::GroupIdNotFound) if has_offsets => {}
+            Err(e) => return Err(e),
+        }
+        let tombstones = self
+            .groups_state()
+            .store
+            .lock()
+            .unwrap()
+            .tombstones_for_group(group_id);
+        Ok(self.store_records(tombstones))
+    }
+
+    /// Fire the coordinator's timers (join deadlines, session expiry) until `stop` turns true.
+    pub async fn run_group_timers(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(GROUP_TICK_MS));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => { self.groups().tick(); }
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    /// The internal partition's log end (for tests and metrics).
+    pub fn offsets_log_end(&self) -> Offset {
+        self.groups_state().log.log_end_offset()
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, prometheus_client::encoding::EncodeLabelSet)]
+struct GroupPartitionLabels {
+    group: String,
+    topic: String,
+    partition: String,
+}
+
+/// Computes consumer lag at scrape time: for every committed offset, the partition's high
+/// watermark minus the committed offset (and the committed offset itself).
+#[derive(Debug)]
+pub(crate) struct GroupLagCollector {
+    pub(crate) broker: std::sync::Weak<Broker>,
+}
+
+impl prometheus_client::collector::Collector for GroupLagCollector {
+    fn encode(
+        &self,
+        mut encoder: prometheus_client::encoding::DescriptorEncoder,
+    ) -> Result<(), std::fmt::Error> {
+        use prometheus_client::encoding::EncodeMetric;
+        use prometheus_client::metrics::gauge::ConstGauge;
+        use prometheus_client::metrics::MetricType;
+        let Some(broker) = self.broker.upgrade() else {
+            return Ok(());
+        };
+        let mut rows = Vec::new();
+        for group in broker.group_ids() {
+            for (topic, partition, c) in broker.group_offsets(&group) {
+                let Some(p) = broker.topic(&topic).and_then(|t| t.partition(partition)) else {
+                    continue;
+                };
+                let labels = GroupPartitionLabels {
+                    group: group.clone(),
+                    topic,
+                    partition: partition.to_string(),
+                };
+                rows.push((labels, c.offset, (p.high_watermark().0 - c.offset).max(0)));
+            }
+        }
+        let mut lag = encoder.encode_descriptor("group_lag", "Records between a group's committed offset and the high watermark, per group and partition", None, MetricType::Gauge)?;
+        for (labels, _, l) in &rows {
+            ConstGauge::new(*l).encode(lag.encode_family(labels)?)?;
+        }
+        let mut committed = encoder.encode_descriptor(
+            "group_committed_offset",
+            "A group's committed offset, per group and partition",
+            None,
+            MetricType::Gauge,
+        )?;
+        for (labels, c, _) in &rows {
+            ConstGauge::new(*c).encode(committed.encode_family(labels)?)?;
+        }
+        Ok(())
+    }
+}
