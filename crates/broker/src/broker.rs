@@ -8,10 +8,10 @@
 //!
 //! Opening and closing many partitions costs a constant number of syncs: where syncfs(2) can
 //! stand in for fsync (`sluice_log::FilesystemSync`, Linux 5.8+), start-up and topic creation
-//! open partitions with `open_deferred` and sync the filesystem of `topics/` once before any
+//! open partitions with `open_deferred` and sync the data directory's filesystem once before any
 //! partition can be read or appended to, and a clean shutdown prepares every partition's close,
-//! syncs once, writes every clean marker, and syncs again. Elsewhere each partition fsyncs on
-//! its own (`open`, `close`).
+//! syncs once, writes every clean marker, and syncs again. Elsewhere (or if `topics/` or
+//! `internal/` is a mount of its own) each partition fsyncs on its own (`open`, `close`).
 
 use crate::config::{validate_topic_name, BrokerConfig, TopicConfigs};
 use crate::error::{AdminError, ProduceError};
@@ -100,8 +100,8 @@ pub struct Broker {
     topics_by_id: RwLock<HashMap<uuid::Uuid, Arc<Topic>>>,
     producer_ids: Mutex<Ids>,
     flusher: Mutex<Flusher>,
-    /// One sync for the filesystem of `topics/`, if syncfs can stand in for fsync here; None
-    /// makes every partition open and close with fsyncs of its own.
+    /// One sync for the data directory's filesystem (every partition's), if syncfs can stand in
+    /// for fsync here; None makes every partition open and close with fsyncs of its own.
     fs_sync: Option<FilesystemSync>,
     /// Woken whenever a high watermark may have moved (for long-polling readers).
     data_arrived: Arc<Notify>,
@@ -130,7 +130,7 @@ impl Broker {
         std::fs::create_dir_all(topics_dir(&config.data_dir))?;
         remove_orphan_dirs(&config.data_dir, &catalogue)?;
         let fs_sync = match sync {
-            SyncChoice::FilesystemIfSupported => filesystem_sync(&topics_dir(&config.data_dir))?,
+            SyncChoice::FilesystemIfSupported => filesystem_sync(&config.data_dir)?,
             #[cfg(test)]
             SyncChoice::PerPartition => None,
         };
@@ -161,7 +161,7 @@ impl Broker {
             broker.insert_topic(topic);
         }
         let offsets_log = broker.open_internal_partition()?;
-        // Partitions were opened deferred: make marker removals and repairs durable before the
+        // Partitions were opened deferred: make marker clearings and repairs durable before the
         // broker is handed out, hence before any read or append.
         broker.sync_opened_partitions()?;
         let clock: Arc<dyn crate::groups::Clock> = Arc::new(crate::groups::SystemClock);
@@ -410,6 +410,7 @@ impl Broker {
             }
         }
         self.metrics.forget_topic(name, partitions.len() as i32);
+        self.forget_topic_offsets(name);
         tracing::info!(topic = name, "deleted topic");
         Ok(())
     }
@@ -614,9 +615,23 @@ fn close_batched(fs: &FilesystemSync, logs: Vec<(Arc<Partition>, PartitionLog)>)
     }
 }
 
-/// A sync for the filesystem of `dir`, or None (logged) where syncfs cannot stand in for fsync.
-fn filesystem_sync(dir: &Path) -> Result<Option<FilesystemSync>, AdminError> {
-    match FilesystemSync::open(dir) {
+/// A sync for the filesystem of the data directory, or None (logged) where syncfs cannot stand
+/// in for fsync, or where a partition directory's parent (`topics/`, `internal/`) is another
+/// filesystem (a mount inside the data directory), which one syncfs would not cover.
+fn filesystem_sync(data_dir: &Path) -> Result<Option<FilesystemSync>, AdminError> {
+    use std::os::unix::fs::MetadataExt;
+    let device = std::fs::metadata(data_dir)?.dev();
+    for sub in [topics_dir(data_dir), data_dir.join("internal")] {
+        match std::fs::metadata(&sub) {
+            Ok(m) if m.dev() != device => {
+                tracing::warn!(dir = %sub.display(), "on another filesystem than the data directory; partitions open and close with fsyncs of their own");
+                return Ok(None);
+            }
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+    }
+    match FilesystemSync::open(data_dir) {
         Ok(fs) => Ok(Some(fs)),
         Err(e) if e.kind() == std::io::ErrorKind::Unsupported => {
             tracing::info!(reason = %e, "partitions open and close with fsyncs of their own");

@@ -98,9 +98,17 @@ impl Groups {
     ) -> std::io::Result<Groups> {
         let mut store = OffsetStore::new();
         let replayed = replay(&log, &mut store)?;
+        // Every record is applied: markers that kept deleted keys from coming back are not needed.
+        store.prune_tombstones(i64::MAX);
         let coordinator =
             GroupCoordinator::new(config, clock, Arc::new(LogSink { log: log.clone() }));
         coordinator.restore(store.group_snapshots());
+        // A group that only ever committed offsets (no members) comes back Empty, as in Kafka.
+        for group in store.groups() {
+            if !coordinator.exists(&group) {
+                let _ = coordinator.validate_commit(&group, "", None, -1);
+            }
+        }
         tracing::info!(
             records = replayed,
             groups = store.groups().len(),
@@ -321,6 +329,37 @@ impl Broker {
         }
     }
 
+    /// A deleted topic's committed offsets go too (as in Kafka): tombstones are appended (durable
+    /// with the next flush) and applied at once.
+    pub(crate) fn forget_topic_offsets(&self, topic: &str) {
+        let g = self.groups_state();
+        let mut store = g.store.lock().unwrap();
+        let mut tombstones = Vec::new();
+        for group in store.groups() {
+            let parts: Vec<(String, i32)> = store
+                .group_offsets(&group)
+                .into_iter()
+                .filter(|(t, _, _)| t == topic)
+                .map(|(t, p, _)| (t, p))
+                .collect();
+            tombstones.extend(store.tombstones_for_partitions(&group, &parts));
+        }
+        if tombstones.is_empty() {
+            return;
+        }
+        let blob = records::to_batch(&tombstones, now_ms());
+        match self.append(&g.log, &blob, false) {
+            Ok((outcome, _)) => {
+                for (i, rec) in tombstones.iter().enumerate() {
+                    store.apply(rec, outcome.base_offset.0 + i as i64);
+                }
+            }
+            Err(e) => {
+                tracing::error!(topic, error = %e, "could not drop a deleted topic's committed offsets")
+            }
+        }
+    }
+
     /// The internal partition's log end (for tests and metrics).
     pub fn offsets_log_end(&self) -> Offset {
         self.groups_state().log.log_end_offset()
@@ -380,5 +419,110 @@ impl prometheus_client::collector::Collector for GroupLagCollector {
             ConstGauge::new(*c).encode(committed.encode_family(labels)?)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BrokerConfig, Metrics, TopicConfigs};
+
+    fn open(dir: &std::path::Path) -> Arc<Broker> {
+        Broker::open(BrokerConfig::new(dir.into()), Arc::new(Metrics::new()))
+            .unwrap()
+            .0
+    }
+
+    async fn simple_commit(b: &Arc<Broker>, group: &str, topic: &str, offset: i64) {
+        let e = OffsetCommitEntry {
+            topic: topic.into(),
+            partition: 0,
+            offset,
+            leader_epoch: -1,
+            metadata: Some("m".into()),
+        };
+        let results = b.commit_offsets(group, "", None, -1, vec![e]).await;
+        assert_eq!(results, vec![Ok(())]);
+    }
+
+    #[tokio::test]
+    async fn offsets_and_offset_only_groups_survive_a_crash_and_a_clean_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = open(dir.path());
+        b.create_topic("t", Some(1), TopicConfigs::default(), false)
+            .unwrap();
+        simple_commit(&b, "g", "t", 42).await;
+        drop(b); // crash: no clean shutdown
+        let b = open(dir.path());
+        assert_eq!(
+            b.committed_offset("g", "t", 0)
+                .map(|c| (c.offset, c.metadata)),
+            Some((42, Some("m".into())))
+        );
+        assert!(b
+            .groups()
+            .list()
+            .iter()
+            .any(|(id, _, s)| id == "g" && s.as_str() == "Empty"));
+        simple_commit(&b, "g", "t", 43).await;
+        b.shutdown();
+        drop(b);
+        let b = open(dir.path());
+        assert_eq!(
+            b.committed_offset("g", "t", 0).map(|c| c.offset),
+            Some(43),
+            "the later commit wins"
+        );
+    }
+
+    #[tokio::test]
+    async fn deleting_a_topic_drops_its_committed_offsets_for_good() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = open(dir.path());
+        b.create_topic("t", Some(1), TopicConfigs::default(), false)
+            .unwrap();
+        b.create_topic("u", Some(1), TopicConfigs::default(), false)
+            .unwrap();
+        simple_commit(&b, "g", "t", 5).await;
+        simple_commit(&b, "g", "u", 6).await;
+        b.delete_topic("t").unwrap();
+        assert!(b.committed_offset("g", "t", 0).is_none());
+        b.shutdown();
+        drop(b);
+        let b = open(dir.path());
+        assert!(b.committed_offset("g", "t", 0).is_none());
+        assert_eq!(b.committed_offset("g", "u", 0).map(|c| c.offset), Some(6));
+    }
+
+    #[tokio::test]
+    async fn commits_to_unknown_partitions_and_oversized_metadata_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = open(dir.path());
+        b.create_topic("t", Some(1), TopicConfigs::default(), false)
+            .unwrap();
+        let entry = |p: i32, meta: usize| OffsetCommitEntry {
+            topic: "t".into(),
+            partition: p,
+            offset: 1,
+            leader_epoch: -1,
+            metadata: Some("x".repeat(meta)),
+        };
+        let results = b
+            .commit_offsets(
+                "g",
+                "",
+                None,
+                -1,
+                vec![entry(0, 10), entry(7, 10), entry(0, 5000)],
+            )
+            .await;
+        assert_eq!(
+            results,
+            vec![
+                Ok(()),
+                Err(CommitError::UnknownTopicOrPartition),
+                Err(CommitError::MetadataTooLarge)
+            ]
+        );
     }
 }

@@ -98,8 +98,10 @@ pub fn offset_commit(ctx: &Arc<Context>, reply: Reply, req: OffsetCommitRequest)
     }))
 }
 
-/// (topic, partition) -> (offset, leader epoch, metadata) for one group; None = no commit.
-type Fetched = Vec<(String, Vec<(i32, Option<(i64, i32, Option<String>)>)>)>;
+/// A partition and its commit (offset, leader epoch, metadata); None = no commit.
+type FetchedPartition = (i32, Option<(i64, i32, Option<String>)>);
+/// One group's commits by topic.
+type Fetched = Vec<(String, Vec<FetchedPartition>)>;
 
 fn fetch_group(ctx: &Context, group: &str, topics: Option<Vec<(String, Vec<i32>)>>) -> Fetched {
     match topics {
@@ -121,8 +123,7 @@ fn fetch_group(ctx: &Context, group: &str, topics: Option<Vec<(String, Vec<i32>)
             })
             .collect(),
         None => {
-            let mut by_topic: BTreeMap<String, Vec<(i32, Option<(i64, i32, Option<String>)>)>> =
-                BTreeMap::new();
+            let mut by_topic: BTreeMap<String, Vec<FetchedPartition>> = BTreeMap::new();
             for (t, p, c) in ctx.broker.group_offsets(group) {
                 by_topic
                     .entry(t)
