@@ -524,6 +524,12 @@ impl Broker {
                 }
             }
         }
+        if self.groups.get().is_some() {
+            if let Err(e) = self.compact_offsets() {
+                self.metrics.storage_errors.inc();
+                tracing::error!(error = %e, "compacting __consumer_offsets failed");
+            }
+        }
         self.metrics.open_files.set(self.files.open_count() as i64);
     }
 

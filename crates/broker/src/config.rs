@@ -66,6 +66,8 @@ pub struct BrokerConfig {
     pub partitions_per_topic_max: i32,
     /// Consumer-group settings (session timeout bounds, initial rebalance delay, size).
     pub groups: crate::groups::GroupConfig,
+    /// Size at which the internal `__consumer_offsets` partition is rewritten to its live state.
+    pub offsets_compact_bytes: u64,
 }
 
 impl BrokerConfig {
@@ -85,6 +87,7 @@ impl BrokerConfig {
                 initial_rebalance_delay_ms: 3_000,
                 group_max_size: usize::MAX,
             },
+            offsets_compact_bytes: 16 << 20,
         }
     }
 }

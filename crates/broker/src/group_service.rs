@@ -23,6 +23,31 @@ use std::sync::{Arc, Mutex};
 
 /// The name under which the internal partition appears in logs and metrics.
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+/// Live records per rewritten batch are cut at about this many bytes (well under the
+/// internal partition's max.message.bytes).
+const COMPACT_BATCH_BYTES: usize = 256 << 10;
+
+/// The live records as uncompressed batches of about COMPACT_BATCH_BYTES each.
+fn live_batches(live: &[InternalRecord]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut chunk: Vec<InternalRecord> = Vec::new();
+    let mut bytes = 0;
+    for rec in live {
+        let (k, v) = rec.encode();
+        bytes += k.len() + v.map_or(0, |v| v.len()) + 32;
+        chunk.push(rec.clone());
+        if bytes >= COMPACT_BATCH_BYTES {
+            out.push(records::to_batch(&chunk, now_ms()));
+            chunk.clear();
+            bytes = 0;
+        }
+    }
+    if !chunk.is_empty() {
+        out.push(records::to_batch(&chunk, now_ms()));
+    }
+    out
+}
+
 /// How often the coordinator's timers are checked (a tick with nothing due is a load).
 const GROUP_TICK_MS: u64 = 50;
 /// Kafka's default `offset.metadata.max.bytes`.
@@ -56,20 +81,27 @@ pub type StoreFuture = Pin<Box<dyn Future<Output = Result<(), CommitError>> + Se
 
 pub(crate) struct Groups {
     pub(crate) coordinator: GroupCoordinator,
-    pub(crate) store: Mutex<OffsetStore>,
+    pub(crate) store: Arc<Mutex<OffsetStore>>,
     pub(crate) log: Arc<Partition>,
+    /// Records appended but not yet applied to the store (waiting to be durable). Changed and
+    /// read only under the store lock; compaction waits for it to be zero.
+    pending: std::sync::atomic::AtomicUsize,
 }
 
-/// Appends group metadata changes to the internal partition (durable with the next flush).
+/// Appends group metadata changes to the internal partition (durable with the next flush) and
+/// applies them to the store, so compaction rewrites the latest.
 struct LogSink {
     log: Arc<Partition>,
+    store: Arc<Mutex<OffsetStore>>,
 }
 
 impl LogSink {
     fn append(&self, record: InternalRecord) {
         let blob = records::to_batch(std::slice::from_ref(&record), now_ms());
-        if let Err(e) = self.log.append(&blob, now_ms()) {
-            tracing::error!(error = %e, "could not record group metadata");
+        let mut store = self.store.lock().unwrap();
+        match self.log.append(&blob, now_ms()) {
+            Ok(outcome) => store.apply(&record, outcome.base_offset.0),
+            Err(e) => tracing::error!(error = %e, "could not record group metadata"),
         }
     }
 }
@@ -100,25 +132,35 @@ impl Groups {
         let replayed = replay(&log, &mut store)?;
         // Every record is applied: markers that kept deleted keys from coming back are not needed.
         store.prune_tombstones(i64::MAX);
-        let coordinator =
-            GroupCoordinator::new(config, clock, Arc::new(LogSink { log: log.clone() }));
-        coordinator.restore(store.group_snapshots());
+        let store = Arc::new(Mutex::new(store));
+        let sink = LogSink {
+            log: log.clone(),
+            store: store.clone(),
+        };
+        let coordinator = GroupCoordinator::new(config, clock, Arc::new(sink));
+        let (snapshots, groups, offsets) = {
+            let s = store.lock().unwrap();
+            (s.group_snapshots(), s.groups(), s.len())
+        };
+        // Never call the coordinator with the store locked: its sink takes that lock.
+        coordinator.restore(snapshots);
         // A group that only ever committed offsets (no members) comes back Empty, as in Kafka.
-        for group in store.groups() {
-            if !coordinator.exists(&group) {
-                let _ = coordinator.validate_commit(&group, "", None, -1);
+        for group in &groups {
+            if !coordinator.exists(group) {
+                let _ = coordinator.validate_commit(group, "", None, -1);
             }
         }
         tracing::info!(
             records = replayed,
-            groups = store.groups().len(),
-            offsets = store.len(),
+            groups = groups.len(),
+            offsets,
             "loaded consumer groups"
         );
         Ok(Groups {
             coordinator,
-            store: Mutex::new(store),
+            store,
             log,
+            pending: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 }
@@ -214,34 +256,85 @@ impl Broker {
 
     /// Append records to the internal partition and, once durable, apply them to the store.
     fn store_records(self: &Arc<Self>, records: Vec<InternalRecord>) -> StoreFuture {
+        use std::sync::atomic::Ordering;
         if records.is_empty() {
             return Box::pin(async { Ok(()) });
         }
         let g = self.groups_state();
         let blob = records::to_batch(&records, now_ms());
         let appended = {
-            // Hold the store lock across the append so compaction never interleaves with it.
+            // Under the store lock: compaction sees either none or all of this (see `pending`).
             let _store = g.store.lock().unwrap();
-            self.append(&g.log, &blob, true)
+            let appended = self.append(&g.log, &blob, true);
+            if appended.is_ok() {
+                g.pending.fetch_add(1, Ordering::AcqRel);
+            }
+            appended
         };
         let broker = self.clone();
         Box::pin(async move {
             let (outcome, waiter) = appended.map_err(|e| CommitError::Storage(e.to_string()))?;
-            if let Some(w) = waiter {
-                match w.await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(io)) => return Err(CommitError::Storage(io)),
-                    Err(_) => {
-                        return Err(CommitError::Storage("the server is shutting down".into()))
-                    }
+            let durable = match waiter {
+                None => Ok(()),
+                Some(w) => match w.await {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(io)) => Err(CommitError::Storage(io)),
+                    Err(_) => Err(CommitError::Storage("the server is shutting down".into())),
+                },
+            };
+            let g = broker.groups_state();
+            let mut store = g.store.lock().unwrap();
+            if durable.is_ok() {
+                for (i, rec) in records.iter().enumerate() {
+                    store.apply(rec, outcome.base_offset.0 + i as i64);
                 }
             }
-            let mut store = broker.groups_state().store.lock().unwrap();
-            for (i, rec) in records.iter().enumerate() {
-                store.apply(rec, outcome.base_offset.0 + i as i64);
-            }
-            Ok(())
+            g.pending.fetch_sub(1, Ordering::AcqRel);
+            durable
         })
+    }
+
+    /// Rewrite `__consumer_offsets` once it is past `offsets_compact_bytes` and at least twice
+    /// its live state: roll, append the live records, fsync them, then drop every older
+    /// segment. Skipped while a commit is appended but not yet applied, so nothing
+    /// acknowledged can be dropped. Runs on a blocking thread (housekeeping).
+    pub(crate) fn compact_offsets(&self) -> Result<bool, String> {
+        let g = self.groups_state();
+        let size = g.log.size_bytes();
+        if size < self.config().offsets_compact_bytes {
+            return Ok(false);
+        }
+        let store = g.store.lock().unwrap();
+        if g.pending.load(std::sync::atomic::Ordering::Acquire) != 0 {
+            return Ok(false);
+        }
+        let blobs = live_batches(&store.live_records());
+        let live_bytes: u64 = blobs.iter().map(|b| b.len() as u64).sum();
+        if size < 2 * live_bytes {
+            return Ok(false);
+        }
+        g.log.roll_now().map_err(|e| e.to_string())?;
+        let base = g.log.log_end_offset();
+        for blob in &blobs {
+            self.append(&g.log, blob, false)
+                .map_err(|e| e.to_string())?;
+        }
+        drop(store);
+        if let Some(target) = g.log.sync_target() {
+            for f in &target.files {
+                f.sync_data().map_err(|e| e.to_string())?;
+            }
+            g.log.mark_flushed(target.up_to);
+        }
+        g.log
+            .delete_segments_before(base)
+            .map_err(|e| e.to_string())?;
+        tracing::info!(
+            before_bytes = size,
+            after_bytes = g.log.size_bytes(),
+            "compacted __consumer_offsets"
+        );
+        Ok(true)
     }
 
     pub fn committed_offset(
@@ -492,6 +585,45 @@ mod tests {
         let b = open(dir.path());
         assert!(b.committed_offset("g", "t", 0).is_none());
         assert_eq!(b.committed_offset("g", "u", 0).map(|c| c.offset), Some(6));
+    }
+
+    #[tokio::test]
+    async fn compaction_rewrites_the_offsets_log_to_its_live_state_and_loses_nothing() {
+        // Goal: __consumer_offsets does not grow without bound. Method: a low threshold, many
+        // commits of few keys, housekeeping, then a crash and a reopen.
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = BrokerConfig::new(dir.path().into());
+        c.offsets_compact_bytes = 4096;
+        let open = |c: &BrokerConfig| Broker::open(c.clone(), Arc::new(Metrics::new())).unwrap().0;
+        let b = open(&c);
+        b.create_topic("t", Some(1), TopicConfigs::default(), false)
+            .unwrap();
+        for i in 0..200 {
+            simple_commit(&b, &format!("g{}", i % 3), "t", i).await;
+        }
+        let before = b.groups_state().log.size_bytes();
+        b.housekeeping();
+        let after = b.groups_state().log.size_bytes();
+        assert!(
+            after * 4 < before,
+            "rewritten from {before} to {after} bytes"
+        );
+        assert!(b.groups_state().log.log_start_offset().0 > 0);
+        simple_commit(&b, "g0", "t", 1000).await;
+        drop(b); // crash
+        let b = open(&c);
+        assert_eq!(
+            b.committed_offset("g0", "t", 0).map(|c| c.offset),
+            Some(1000)
+        );
+        assert_eq!(
+            b.committed_offset("g1", "t", 0).map(|c| c.offset),
+            Some(199)
+        );
+        assert_eq!(
+            b.committed_offset("g2", "t", 0).map(|c| c.offset),
+            Some(197)
+        );
     }
 
     #[tokio::test]

@@ -308,6 +308,33 @@ impl Partition {
         Some(log)
     }
 
+    /// Bytes in every segment of the log (0 once deleted).
+    pub(crate) fn size_bytes(&self) -> u64 {
+        self.lock().log.as_ref().map_or(0, |l| l.size_bytes())
+    }
+
+    /// Start a new segment now (for rewriting the log, see `group_service`).
+    pub(crate) fn roll_now(&self) -> Result<(), LogError> {
+        match self.lock().log.as_mut() {
+            Some(log) => log.roll_now(),
+            None => Ok(()),
+        }
+    }
+
+    /// Drop whole segments ending at or below `offset`; moves the log start.
+    pub(crate) fn delete_segments_before(&self, offset: Offset) -> Result<(), LogError> {
+        let mut inner = self.lock();
+        let Some(log) = inner.log.as_mut() else {
+            return Ok(());
+        };
+        log.delete_segments_before(offset)?;
+        let start = log.log_start_offset().0;
+        drop(inner);
+        self.log_start.store(start, Ordering::Release);
+        self.metrics.log_start.set(start);
+        Ok(())
+    }
+
     /// Take the log out (for close or delete); later calls see an unknown partition.
     pub(crate) fn take_log(&self) -> Option<PartitionLog> {
         self.lock().log.take()

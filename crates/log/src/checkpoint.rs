@@ -12,10 +12,13 @@
 //! ```
 //!
 //! `clean-shutdown` is written by `close()` after every file was fsynced, and cleared (and the
-//! clearing made durable) by `open()` before anything is appended. Clearing empties the file in
-//! place, since an empty marker reads as absent: a partition that is opened and closed again and
-//! again then reuses one inode instead of freeing and allocating one each time, which is slow on
-//! some filesystems (ext4 without a journal scans past recently freed inodes). The batch variants
+//! clearing made durable) by `open()` before anything is appended. Clearing overwrites the marker
+//! with zeros in place (any content but the exact 8 bytes reads as absent), and writing it
+//! overwrites the same file: a partition opened and closed again and again keeps one inode and
+//! one block instead of allocating and freeing them each time, which is slow on some filesystems
+//! (ext4 without a journal scans past recently freed inodes; `discard` makes every freed block a
+//! synchronous discard). The recovery point is overwritten in place for the same reason (a torn
+//! one fails its CRC). The batch variants
 //! (`prepare_close`/`finish_close`, `open_deferred`) write and clear it without a sync of their
 //! own and leave the syncs to their caller (one syncfs for all partitions), in the same order:
 //! the marker is written only after the data it vouches for is durable, and its clearing is
@@ -30,7 +33,8 @@ use crate::fs_sync::SyncMode;
 use crate::sys;
 use crate::Offset;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 pub(crate) const CLEAN_SHUTDOWN_FILE: &str = "clean-shutdown";
@@ -55,21 +59,39 @@ pub(crate) fn clean_marker_present(dir: &Path) -> io::Result<bool> {
     }
 }
 
-/// Clear the marker by emptying it in place (see the module docs). With `SyncMode::Now` the
-/// file is fsynced whenever it exists, even if it was already empty (that emptying may not be
-/// durable yet): once this returns, a crash is seen as unclean. With `SyncMode::Caller`, only
-/// once the caller has synced.
-pub(crate) fn clear_clean_marker(dir: &Path, sync: SyncMode) -> io::Result<()> {
-    let file = match File::options()
+/// Overwrite the start of `path` with `bytes` (creating it if missing) and cut anything after
+/// them, without truncating first: the file keeps its inode and block.
+fn overwrite_in_place(path: &Path, bytes: &[u8]) -> io::Result<File> {
+    let file = File::options()
         .write(true)
-        .open(dir.join(CLEAN_SHUTDOWN_FILE))
-    {
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    file.write_all_at(bytes, 0)?;
+    if file.metadata()?.len() > bytes.len() as u64 {
+        file.set_len(bytes.len() as u64)?;
+    }
+    Ok(file)
+}
+
+/// Clear the marker: overwrite it with zeros in place if it holds the marker (see the module
+/// docs). With `SyncMode::Now` the file is fsynced whenever it exists, even if it was already
+/// clear (that clearing may not be durable yet): once this returns, a crash is seen as unclean.
+/// With `SyncMode::Caller`, only once the caller has synced.
+pub(crate) fn clear_clean_marker(dir: &Path, sync: SyncMode) -> io::Result<()> {
+    let path = dir.join(CLEAN_SHUTDOWN_FILE);
+    let file = match File::options().read(true).write(true).open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e),
     };
-    if file.metadata()?.len() != 0 {
-        file.set_len(0)?;
+    let marker = versioned_header(CLEAN_SHUTDOWN_MAGIC);
+    let mut found = [0u8; 8];
+    let holds_marker = file.metadata()?.len() == marker.len() as u64
+        && file.read_exact_at(&mut found, 0).is_ok()
+        && found == marker;
+    if holds_marker {
+        file.write_all_at(&[0u8; 8], 0)?;
     }
     if sync == SyncMode::Now {
         file.sync_all()?;
@@ -77,12 +99,12 @@ pub(crate) fn clear_clean_marker(dir: &Path, sync: SyncMode) -> io::Result<()> {
     Ok(())
 }
 
-/// Write the marker (file and directory entry, fsynced with `SyncMode::Now`), into the existing
-/// file if there is one. A torn or empty marker reads as absent, so a marker that is only partly
-/// written is harmless.
+/// Write the marker, into the existing file if there is one (fsynced, with the directory, with
+/// `SyncMode::Now`). A torn marker reads as absent, so one that is only partly written is
+/// harmless.
 pub(crate) fn write_clean_marker(dir: &Path, sync: SyncMode) -> io::Result<()> {
-    let mut file = File::create(dir.join(CLEAN_SHUTDOWN_FILE))?;
-    file.write_all(&versioned_header(CLEAN_SHUTDOWN_MAGIC))?;
+    let path = dir.join(CLEAN_SHUTDOWN_FILE);
+    let file = overwrite_in_place(&path, &versioned_header(CLEAN_SHUTDOWN_MAGIC))?;
     if sync == SyncMode::Now {
         file.sync_all()?;
         sys::sync_dir(dir)?;
@@ -120,9 +142,13 @@ pub(crate) fn read_recovery_point(dir: &Path) -> Offset {
         .unwrap_or_default()
 }
 
-/// Overwrite the recovery point (not fsynced; see the module docs for why that is safe).
+/// Overwrite the recovery point in place (not fsynced; see the module docs for why that is safe).
 pub(crate) fn write_recovery_point(dir: &Path, point: Offset) -> io::Result<()> {
-    std::fs::write(dir.join(RECOVERY_POINT_FILE), encode_recovery_point(point))
+    overwrite_in_place(
+        &dir.join(RECOVERY_POINT_FILE),
+        &encode_recovery_point(point),
+    )
+    .map(drop)
 }
 
 #[cfg(test)]
@@ -135,6 +161,8 @@ mod tests {
         assert_eq!(read_recovery_point(dir.path()), Offset(0));
         write_recovery_point(dir.path(), Offset(1234)).expect("write");
         assert_eq!(read_recovery_point(dir.path()), Offset(1234));
+        write_recovery_point(dir.path(), Offset(7)).expect("overwrite");
+        assert_eq!(read_recovery_point(dir.path()), Offset(7));
         let mut bytes = encode_recovery_point(Offset(99));
         bytes[9] ^= 1;
         std::fs::write(dir.path().join(RECOVERY_POINT_FILE), bytes).expect("tear");
@@ -146,6 +174,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         assert!(!clean_marker_present(dir.path()).expect("read"));
         clear_clean_marker(dir.path(), SyncMode::Now).expect("clearing no marker");
+        assert!(!dir.path().join(CLEAN_SHUTDOWN_FILE).exists());
         for sync in [SyncMode::Now, SyncMode::Caller] {
             write_clean_marker(dir.path(), sync).expect("write");
             assert!(clean_marker_present(dir.path()).expect("read"));
@@ -159,5 +188,13 @@ mod tests {
             !clean_marker_present(dir.path()).expect("read"),
             "an empty marker is not clean"
         );
+        std::fs::write(
+            dir.path().join(CLEAN_SHUTDOWN_FILE),
+            b"SLCS\x01\0\0\0 and more",
+        )
+        .expect("long marker");
+        assert!(!clean_marker_present(dir.path()).expect("read"));
+        write_clean_marker(dir.path(), SyncMode::Caller).expect("write over it");
+        assert!(clean_marker_present(dir.path()).expect("read"));
     }
 }

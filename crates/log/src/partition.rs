@@ -631,6 +631,34 @@ impl PartitionLog {
         by_time || by_size
     }
 
+    /// Start a new segment now (a no-op when the active one is empty): what follows can later
+    /// outlive everything before it (see `delete_segments_before`). The sealed segment stays in
+    /// sync targets until fsynced.
+    pub fn roll_now(&mut self) -> Result<(), LogError> {
+        if self.active().is_empty() {
+            return Ok(());
+        }
+        Ok(self.roll()?)
+    }
+
+    /// Delete every whole segment that ends at or below `offset` (never the active one); the log
+    /// start moves to the first kept segment. For logs rewritten by their owner (compaction).
+    pub fn delete_segments_before(&mut self, offset: Offset) -> Result<RetentionReport, LogError> {
+        let mut report = RetentionReport {
+            segments_deleted: 0,
+            bytes_deleted: 0,
+            log_start_offset: self.log_start_offset(),
+        };
+        while self.segments.len() > 1 && self.segments[0].end <= offset {
+            self.storage.remove_segment(&self.segments[0])?;
+            let gone = self.segments.remove(0);
+            report.segments_deleted += 1;
+            report.bytes_deleted += gone.size_bytes;
+        }
+        report.log_start_offset = self.log_start_offset();
+        Ok(report)
+    }
+
     /// Roll the active segment if it is older than segment_ms (called periodically).
     pub fn roll_if_old(&mut self, now_ms: i64) -> Result<bool, LogError> {
         if self.active().is_empty() || !self.is_old(now_ms) {
