@@ -21,6 +21,7 @@ pub struct FileConfig {
     pub num_partitions: Option<i32>,
     pub open_files_max: Option<usize>,
     pub retention_check_interval_ms: Option<u64>,
+    pub offsets_compact_bytes: Option<u64>,
     #[serde(default)]
     pub kafka: KafkaSection,
     #[serde(default)]
@@ -132,6 +133,9 @@ impl Settings {
         }
         if let Some(n) = f.open_files_max {
             broker.open_files_max = n.max(16);
+        }
+        if let Some(n) = f.offsets_compact_bytes {
+            broker.offsets_compact_bytes = n;
         }
         if let Some(ms) = f.retention_check_interval_ms {
             broker.retention_check_interval_ms = ms;
