@@ -127,33 +127,11 @@ pub fn join_group(
         Pending::Wait(rx) => Handled::Later(Box::pin(async move {
             let r = rx
                 .await
-                .unwrap_or_else(|_| join_failed(GroupError::CoordinatorNotAvailable));
+                .unwrap_or_else(|_| JoinResult::failed("", GroupError::CoordinatorNotAvailable));
             reply
                 .encode(&join_response(v, r), Default::default())
                 .map(Some)
         })),
-    }
-}
-
-fn join_failed(e: GroupError) -> JoinResult {
-    JoinResult {
-        error: Some(e),
-        generation_id: -1,
-        protocol_type: None,
-        protocol_name: None,
-        leader: String::new(),
-        member_id: String::new(),
-        members: Vec::new(),
-        skip_assignment: false,
-    }
-}
-
-fn sync_failed(e: GroupError) -> SyncResult {
-    SyncResult {
-        error: Some(e),
-        protocol_type: None,
-        protocol_name: None,
-        assignment: Default::default(),
     }
 }
 
@@ -211,7 +189,7 @@ pub fn sync_group(ctx: &Arc<Context>, reply: Reply, req: SyncGroupRequest) -> Ha
         Pending::Wait(rx) => Handled::Later(Box::pin(async move {
             let r = rx
                 .await
-                .unwrap_or_else(|_| sync_failed(GroupError::CoordinatorNotAvailable));
+                .unwrap_or_else(|_| SyncResult::failed(GroupError::CoordinatorNotAvailable));
             reply
                 .encode(&sync_response(v, r), Default::default())
                 .map(Some)
