@@ -98,8 +98,9 @@ pub fn offset_commit(ctx: &Arc<Context>, reply: Reply, req: OffsetCommitRequest)
     }))
 }
 
-/// A partition and its commit (offset, leader epoch, metadata); None = no commit.
-type FetchedPartition = (i32, Option<(i64, i32, Option<String>)>);
+/// A partition and its commit (offset, leader epoch, metadata); Kafka's "no commit" answer is
+/// offset -1, epoch -1 and empty metadata.
+type FetchedPartition = (i32, (i64, i32, Option<String>));
 /// One group's commits by topic.
 type Fetched = Vec<(String, Vec<FetchedPartition>)>;
 
@@ -115,7 +116,9 @@ fn fetch_group(ctx: &Context, group: &str, topics: Option<Vec<(String, Vec<i32>)
                             p,
                             ctx.broker
                                 .committed_offset(group, &t, p)
-                                .map(|c| (c.offset, c.leader_epoch, c.metadata)),
+                                .map_or((-1, -1, Some(String::new())), |c| {
+                                    (c.offset, c.leader_epoch, c.metadata)
+                                }),
                         )
                     })
                     .collect();
@@ -128,7 +131,7 @@ fn fetch_group(ctx: &Context, group: &str, topics: Option<Vec<(String, Vec<i32>)
                 by_topic
                     .entry(t)
                     .or_default()
-                    .push((p, Some((c.offset, c.leader_epoch, c.metadata))));
+                    .push((p, (c.offset, c.leader_epoch, c.metadata)));
             }
             by_topic.into_iter().collect()
         }
@@ -153,9 +156,7 @@ pub fn offset_fetch(ctx: &Arc<Context>, reply: Reply, req: OffsetFetchRequest) -
                     .map(|(t, parts)| {
                         let partitions = parts
                             .into_iter()
-                            .map(|(p, c)| {
-                                let (offset, epoch, meta) =
-                                    c.unwrap_or((-1, -1, Some(String::new())));
+                            .map(|(p, (offset, epoch, meta))| {
                                 OffsetFetchResponsePartitions::default()
                                     .with_partition_index(p)
                                     .with_committed_offset(offset)
@@ -186,8 +187,7 @@ pub fn offset_fetch(ctx: &Arc<Context>, reply: Reply, req: OffsetFetchRequest) -
         .map(|(t, parts)| {
             let partitions = parts
                 .into_iter()
-                .map(|(p, c)| {
-                    let (offset, epoch, meta) = c.unwrap_or((-1, -1, Some(String::new())));
+                .map(|(p, (offset, epoch, meta))| {
                     let mut x = OffsetFetchResponsePartition::default()
                         .with_partition_index(p)
                         .with_committed_offset(offset)
