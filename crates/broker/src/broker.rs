@@ -62,6 +62,10 @@ impl Topic {
     pub fn configs(&self) -> TopicConfigs {
         self.configs.read().unwrap().clone()
     }
+
+    pub(crate) fn append_partitions(&self, added: Vec<Arc<Partition>>) {
+        self.partitions.write().unwrap().extend(added);
+    }
 }
 
 /// A summary of start-up recovery across every partition.
@@ -213,6 +217,14 @@ impl Broker {
                 report.unclean_partitions += 1;
             }
             report.truncated_bytes += rec.truncated_bytes;
+            let closed = meta
+                .stream
+                .as_ref()
+                .and_then(|s| s.shards.get(index as usize))
+                .is_some_and(|s| !s.is_open());
+            if closed {
+                p.close_for_writes();
+            }
             partitions.push(p);
         }
         Ok(Arc::new(Topic {
@@ -332,8 +344,32 @@ impl Broker {
         configs: TopicConfigs,
         validate_only: bool,
     ) -> Result<Arc<Topic>, AdminError> {
-        validate_topic_name(name).map_err(AdminError::InvalidTopic)?;
         let count = partitions.unwrap_or(self.config.num_partitions_default);
+        if validate_only {
+            validate_topic_name(name).map_err(AdminError::InvalidTopic)?;
+            self.check_partition_count(count)?;
+            if self.catalogue_lock().topics.contains_key(name) {
+                return Err(AdminError::TopicExists(name.to_string()));
+            }
+            return Ok(Arc::new(Topic {
+                name: Arc::from(name),
+                id: uuid::Uuid::new_v4(),
+                partitions: RwLock::new(Vec::new()),
+                configs: RwLock::new(configs),
+            }));
+        }
+        self.create_topic_with_stream(name, count, configs, None)
+    }
+
+    /// Create a topic durably, with its stream view if the Kinesis side creates it.
+    pub(crate) fn create_topic_with_stream(
+        &self,
+        name: &str,
+        count: i32,
+        configs: TopicConfigs,
+        stream: Option<crate::streams::StreamMeta>,
+    ) -> Result<Arc<Topic>, AdminError> {
+        validate_topic_name(name).map_err(AdminError::InvalidTopic)?;
         self.check_partition_count(count)?;
         let mut cat = self.catalogue.lock().unwrap();
         if cat.topics.contains_key(name) {
@@ -343,16 +379,12 @@ impl Broker {
             id: uuid::Uuid::new_v4(),
             partitions: count,
             configs,
-            created_ms: now_ms(),
+            created_ms: stream
+                .as_ref()
+                .and_then(|s| s.shards.first().map(|s| s.created_ms))
+                .unwrap_or_else(now_ms),
+            stream,
         };
-        if validate_only {
-            return Ok(Arc::new(Topic {
-                name: Arc::from(name),
-                id: meta.id,
-                partitions: RwLock::new(Vec::new()),
-                configs: RwLock::new(meta.configs),
-            }));
-        }
         let mut next = cat.clone();
         next.topics.insert(name.to_string(), meta.clone());
         self.store.save(&next)?;
@@ -439,17 +471,74 @@ impl Broker {
         }
         let mut next = cat.clone();
         let meta = next.topics.get_mut(name).ok_or(AdminError::UnknownTopic)?;
+        if let Some(stream) = &mut meta.stream {
+            // Kafka adds partitions; the stream view gets them as open shards. Only a stream
+            // whose shards are still the even split can be re-split evenly.
+            let even = crate::streams::StreamMeta::derived(current, meta.created_ms);
+            let same_ranges = stream.shards.len() == even.shards.len()
+                && stream.shards.iter().zip(&even.shards).all(|(a, b)| {
+                    a.is_open() && a.start_hash == b.start_hash && a.end_hash == b.end_hash
+                });
+            if !same_ranges {
+                return Err(AdminError::InvalidPartitions(format!(
+                    "Topic '{name}' was resharded through Kinesis; add shards with SplitShard or UpdateShardCount instead."
+                )));
+            }
+            let now = now_ms();
+            let ranges = crate::streams::uniform_ranges(count as usize);
+            for (i, (start, end)) in ranges.into_iter().enumerate() {
+                if let Some(s) = stream.shards.get_mut(i) {
+                    s.start_hash = start;
+                    s.end_hash = end;
+                } else {
+                    stream.shards.push(crate::streams::ShardMeta {
+                        start_hash: start,
+                        end_hash: end,
+                        parent: None,
+                        adjacent_parent: None,
+                        created_ms: now,
+                        closed_end_offset: None,
+                    });
+                }
+            }
+        }
         meta.partitions = count;
         let log_config = meta.configs.log_config(&self.config.log_defaults);
         self.store.save(&next)?;
         *cat = next;
-        let mut added = Vec::with_capacity((count - current) as usize);
-        for index in current..count {
-            let (p, _) = self.open_partition(&topic.name, index, log_config.clone())?;
+        let added = self.open_partitions(&topic.name, current..count, log_config)?;
+        topic.partitions.write().unwrap().extend(added);
+        Ok(())
+    }
+
+    /// Open (creating) a range of a topic's partitions, durable before they are returned.
+    pub(crate) fn open_partitions(
+        &self,
+        topic: &Arc<str>,
+        range: std::ops::Range<i32>,
+        log_config: LogConfig,
+    ) -> Result<Vec<Arc<Partition>>, AdminError> {
+        let mut added = Vec::with_capacity(range.len());
+        for index in range {
+            let (p, _) = self.open_partition(topic, index, log_config.clone())?;
             added.push(p);
         }
         self.sync_opened_partitions()?;
-        topic.partitions.write().unwrap().extend(added);
+        Ok(added)
+    }
+
+    pub(crate) fn catalogue_lock(&self) -> std::sync::MutexGuard<'_, Catalogue> {
+        self.catalogue.lock().unwrap()
+    }
+
+    /// Persist `next` and make it the catalogue.
+    pub(crate) fn save_catalogue(
+        &self,
+        cat: &mut std::sync::MutexGuard<'_, Catalogue>,
+        next: Catalogue,
+    ) -> Result<(), AdminError> {
+        self.store.save(&next)?;
+        **cat = next;
         Ok(())
     }
 
@@ -514,6 +603,20 @@ impl Broker {
     }
 
     /// Retention and age-based rolls over every partition. Called periodically.
+    /// Apply one topic's retention now (after its retention was shortened).
+    pub fn enforce_retention(&self, name: &str) {
+        let Some(topic) = self.topic(name) else {
+            return;
+        };
+        let now = now_ms();
+        for p in topic.partitions() {
+            if let Err(e) = p.housekeeping(now) {
+                self.metrics.storage_errors.inc();
+                tracing::error!(topic = %p.topic, partition = p.index, error = %e, "retention failed");
+            }
+        }
+    }
+
     pub fn housekeeping(&self) {
         let now = now_ms();
         for topic in self.topics() {

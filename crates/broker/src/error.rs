@@ -25,6 +25,8 @@ pub enum ProduceError {
     TransactionsUnsupported,
     #[error("Disk error while appending: {0}")]
     Storage(String),
+    #[error("The shard is closed after a split or merge and takes no new records; write to the stream's open shards.")]
+    ShardClosed,
 }
 
 impl From<BatchError> for ProduceError {

@@ -14,6 +14,7 @@ pub mod meta;
 pub mod metrics;
 pub mod partition;
 pub mod producer_state;
+pub mod streams;
 
 pub use broker::{now_ms, Broker, StartupReport, Topic};
 pub use config::{BrokerConfig, FlushPolicy, TopicConfigs};

@@ -20,6 +20,9 @@ pub struct TopicMeta {
     #[serde(default)]
     pub configs: TopicConfigs,
     pub created_ms: i64,
+    /// The Kinesis view, once the Kinesis side created or changed the topic (see `streams`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<crate::streams::StreamMeta>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -113,6 +116,7 @@ mod tests {
                 partitions: 3,
                 configs: TopicConfigs::default(),
                 created_ms: 1,
+                stream: None,
             },
         );
         cat.producer_id_block_end = 2000;

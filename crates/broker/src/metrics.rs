@@ -173,6 +173,16 @@ impl Metrics {
     }
 
     /// Add metrics computed at scrape time (e.g. consumer lag).
+    /// Register a metric family owned by another crate (a protocol front).
+    pub fn register(
+        &self,
+        name: &str,
+        help: &str,
+        metric: impl prometheus_client::registry::Metric,
+    ) {
+        self.registry.lock().unwrap().register(name, help, metric);
+    }
+
     pub fn register_collector(&self, c: Box<dyn prometheus_client::collector::Collector>) {
         self.registry.lock().unwrap().register_collector(c);
     }

@@ -30,6 +30,8 @@ pub(crate) struct Inner {
     pub(crate) producers: ProducerStates,
     /// The offset of the valid producer snapshot in the partition directory, if any.
     snapshot_offset: Option<i64>,
+    /// A closed shard (after a Kinesis split or merge): readable, never appended to again.
+    closed: bool,
 }
 
 /// Counters kept on the partition so the hot path never looks up a metric family.
@@ -96,6 +98,7 @@ impl Partition {
                 log: Some(log),
                 producers,
                 snapshot_offset,
+                closed: false,
             }),
             high_watermark: AtomicI64::new(end),
             log_start: AtomicI64::new(start),
@@ -136,6 +139,9 @@ impl Partition {
         }
         let mut inner = self.lock();
         let inner = &mut *inner;
+        if inner.closed {
+            return Err(ProduceError::ShardClosed);
+        }
         let log = inner
             .log
             .as_mut()
@@ -169,6 +175,23 @@ impl Partition {
             log_start_offset: info.log_start_offset,
             duplicate: false,
         })
+    }
+
+    /// Close the partition for writes (a Kinesis parent shard); returns the log end at closing,
+    /// after which nothing more is appended.
+    pub fn close_for_writes(&self) -> Offset {
+        let mut inner = self.lock();
+        inner.closed = true;
+        self.log_end_offset()
+    }
+
+    /// Undo `close_for_writes` when the reshard that closed it could not be recorded.
+    pub(crate) fn reopen_for_writes(&self) {
+        self.lock().closed = false;
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.lock().closed
     }
 
     fn after_append(&self, infos: &[BatchInfo], bytes: usize, last_offset: Offset) {

@@ -27,6 +27,13 @@ pub struct ServeArgs {
     /// Host advertised to Kafka clients in Metadata [default: the listen IP; 127.0.0.1 for 0.0.0.0].
     #[arg(long, env = "SLUICE_KAFKA_ADVERTISED_HOST", value_name = "HOST")]
     pub kafka_advertised_host: Option<String>,
+    /// Kinesis listener (HTTP/1.1 and HTTP/2) [default: 127.0.0.1:4567].
+    #[arg(long, env = "SLUICE_KINESIS_LISTEN", value_name = "HOST:PORT")]
+    pub kinesis_listen: Option<String>,
+    /// Emulate Kinesis's per-shard throughput limits with ProvisionedThroughputExceeded
+    /// [default: false].
+    #[arg(long, env = "SLUICE_KINESIS_ENFORCE_SHARD_LIMITS", value_name = "BOOL")]
+    pub kinesis_enforce_shard_limits: Option<bool>,
     /// Admin HTTP listener with /health and /metrics [default: 127.0.0.1:9644].
     #[arg(long, env = "SLUICE_ADMIN_LISTEN", value_name = "HOST:PORT")]
     pub admin_listen: Option<String>,
@@ -102,9 +109,14 @@ async fn run(s: Settings) -> Result<(), String> {
     );
     declare_topics(&broker, &s.topics)
         .map_err(|e| format!("declaring topics from the config: {e}"))?;
+    declare_streams(&broker, &s.streams)
+        .map_err(|e| format!("declaring streams from the config: {e}"))?;
     let kafka_listener = tokio::net::TcpListener::bind(s.kafka.listen)
         .await
         .map_err(|e| format!("cannot listen for Kafka on {}: {e}", s.kafka.listen))?;
+    let kinesis_listener = tokio::net::TcpListener::bind(s.kinesis.listen)
+        .await
+        .map_err(|e| format!("cannot listen for Kinesis on {}: {e}", s.kinesis.listen))?;
     let admin_listener = tokio::net::TcpListener::bind(s.admin_listen)
         .await
         .map_err(|e| format!("cannot listen for admin HTTP on {}: {e}", s.admin_listen))?;
@@ -114,6 +126,14 @@ async fn run(s: Settings) -> Result<(), String> {
         config: s.kafka.clone(),
     });
     let kafka = tokio::spawn(sluice_kafka::serve(kafka_listener, ctx, stop_rx.clone()));
+    let kinesis_ctx =
+        sluice_kinesis::Context::new(broker.clone(), s.kinesis.clone(), stop_rx.clone())
+            .map_err(|e| format!("cannot set up the Kinesis front: {e}"))?;
+    let kinesis = tokio::spawn(sluice_kinesis::serve(
+        kinesis_listener,
+        kinesis_ctx,
+        stop_rx.clone(),
+    ));
     let admin = tokio::spawn(admin::serve(
         admin_listener,
         broker.clone(),
@@ -121,7 +141,7 @@ async fn run(s: Settings) -> Result<(), String> {
     ));
     let housekeeping = tokio::spawn(housekeeping(broker.clone(), stop_rx.clone()));
     let group_timers = tokio::spawn(broker.clone().run_group_timers(stop_rx.clone()));
-    tracing::info!(kafka = %s.kafka.listen, admin = %s.admin_listen, flush = %s.broker.flush, "sluice is serving");
+    tracing::info!(kafka = %s.kafka.listen, kinesis = %s.kinesis.listen, admin = %s.admin_listen, flush = %s.broker.flush, "sluice is serving");
     wait_for_signal().await;
     tracing::info!("shutting down: no new connections; finishing in-flight requests");
     let _ = stop_tx.send(true);
@@ -130,6 +150,12 @@ async fn run(s: Settings) -> Result<(), String> {
         .is_err()
     {
         tracing::warn!("connections did not finish within 20 s; closing anyway");
+    }
+    if tokio::time::timeout(Duration::from_secs(20), kinesis)
+        .await
+        .is_err()
+    {
+        tracing::warn!("Kinesis connections did not finish within 20 s; closing anyway");
     }
     let _ = admin.await;
     let _ = housekeeping.await;
@@ -172,6 +198,42 @@ async fn housekeeping(broker: Arc<Broker>, mut stop: watch::Receiver<bool>) {
 
 /// Create the topics the config file declares; grow their partitions and apply their configs
 /// if they already exist.
+fn declare_streams(
+    broker: &Broker,
+    streams: &[crate::settings::StreamDecl],
+) -> Result<(), AdminError> {
+    use sluice_broker::streams::StreamMode;
+    for d in streams {
+        let mode = match d.mode.as_deref().unwrap_or("PROVISIONED") {
+            "PROVISIONED" => StreamMode::Provisioned,
+            "ON_DEMAND" => StreamMode::OnDemand,
+            other => {
+                return Err(AdminError::InvalidConfig(format!(
+                    "stream {}: mode must be PROVISIONED or ON_DEMAND, not {other}",
+                    d.name
+                )))
+            }
+        };
+        let hours = d.retention_hours.unwrap_or(24);
+        if !(24..=8760).contains(&hours) {
+            return Err(AdminError::InvalidConfig(format!(
+                "stream {}: retention_hours must be between 24 and 8760",
+                d.name
+            )));
+        }
+        let retention = (hours * 3_600_000).to_string();
+        let configs = TopicConfigs::from_pairs([("retention.ms", retention.as_str())])
+            .map_err(AdminError::InvalidConfig)?;
+        if broker.stream(&d.name).is_none() {
+            let shards = d
+                .shards
+                .unwrap_or(if mode == StreamMode::OnDemand { 4 } else { 1 });
+            broker.create_stream(&d.name, shards, mode, configs, 0)?;
+        }
+    }
+    Ok(())
+}
+
 fn declare_topics(broker: &Broker, topics: &[TopicDecl]) -> Result<(), AdminError> {
     for t in topics {
         let configs =

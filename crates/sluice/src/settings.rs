@@ -27,11 +27,54 @@ pub struct FileConfig {
     #[serde(default)]
     pub admin: AdminSection,
     #[serde(default)]
+    pub kinesis: KinesisSection,
+    #[serde(default)]
     pub log: LogSection,
     #[serde(default)]
     pub groups: GroupsSection,
     #[serde(default, rename = "topic")]
     pub topics: Vec<TopicDecl>,
+    #[serde(default, rename = "stream")]
+    pub streams: Vec<StreamDecl>,
+}
+
+/// The Kinesis listener and its account-level settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KinesisSection {
+    pub listen: Option<String>,
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    pub create_delay_ms: Option<u64>,
+    pub update_delay_ms: Option<u64>,
+    pub shard_limit: Option<usize>,
+    pub on_demand_stream_limit: Option<usize>,
+    pub consumers_per_stream: Option<usize>,
+    pub request_bytes_max: Option<usize>,
+    pub record_bytes_max: Option<usize>,
+    pub enforce_shard_limits: Option<bool>,
+    /// Access keys whose signatures are verified: `credentials = [{ access_key_id = "...",
+    /// secret_access_key = "..." }]`. Without any, well-formed credentials are accepted.
+    #[serde(default)]
+    pub credentials: Vec<CredentialDecl>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialDecl {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+/// A Kinesis stream that must exist at start-up: `[[stream]] name = "x" shards = 2`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamDecl {
+    pub name: String,
+    pub shards: Option<i32>,
+    /// PROVISIONED (default) or ON_DEMAND.
+    pub mode: Option<String>,
+    pub retention_hours: Option<i64>,
 }
 
 /// Consumer-group settings (Kafka's group.* broker settings).
@@ -88,6 +131,8 @@ pub struct TopicDecl {
 pub struct Settings {
     pub broker: BrokerConfig,
     pub kafka: KafkaConfig,
+    pub kinesis: sluice_kinesis::KinesisConfig,
+    pub streams: Vec<StreamDecl>,
     pub admin_listen: SocketAddr,
     pub topics: Vec<TopicDecl>,
 }
@@ -183,13 +228,55 @@ impl Settings {
             .clone()
             .or(f.admin.listen)
             .unwrap_or_else(|| "127.0.0.1:9644".into());
+        let kinesis = kinesis_config(args, &f.kinesis)?;
         Ok(Settings {
             broker,
             kafka,
+            kinesis,
+            streams: f.streams,
             admin_listen: addr(&admin, "admin listen address")?,
             topics: f.topics,
         })
     }
+}
+
+fn kinesis_config(
+    args: &ServeArgs,
+    k: &KinesisSection,
+) -> Result<sluice_kinesis::KinesisConfig, String> {
+    let mut c = sluice_kinesis::KinesisConfig::default();
+    let listen = args
+        .kinesis_listen
+        .clone()
+        .or(k.listen.clone())
+        .unwrap_or_else(|| "127.0.0.1:4567".into());
+    c.listen = addr(&listen, "kinesis listen address")?;
+    if let Some(a) = &k.account_id {
+        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("kinesis.account_id '{a}' must be 12 digits"));
+        }
+        c.account_id = a.clone();
+    }
+    if let Some(r) = &k.region {
+        c.default_region = r.clone();
+    }
+    c.create_delay_ms = k.create_delay_ms.unwrap_or(c.create_delay_ms);
+    c.update_delay_ms = k.update_delay_ms.unwrap_or(c.update_delay_ms);
+    c.shard_limit = k.shard_limit.unwrap_or(c.shard_limit);
+    c.on_demand_stream_limit = k.on_demand_stream_limit.unwrap_or(c.on_demand_stream_limit);
+    c.consumers_per_stream = k.consumers_per_stream.unwrap_or(c.consumers_per_stream);
+    c.max_request_bytes = k.request_bytes_max.unwrap_or(c.max_request_bytes);
+    c.max_record_bytes = k.record_bytes_max.unwrap_or(c.max_record_bytes);
+    c.enforce_shard_limits = args
+        .kinesis_enforce_shard_limits
+        .or(k.enforce_shard_limits)
+        .unwrap_or(false);
+    c.credentials = k
+        .credentials
+        .iter()
+        .map(|d| (d.access_key_id.clone(), d.secret_access_key.clone()))
+        .collect();
+    Ok(c)
 }
 
 /// A wildcard listen address is advertised as 127.0.0.1 (reachable, and never `localhost`,

@@ -26,6 +26,9 @@ pub fn error_code(e: &ProduceError) -> ResponseError {
         ProduceError::OutOfOrderSequence(_) => ResponseError::OutOfOrderSequenceNumber,
         ProduceError::TransactionsUnsupported => ResponseError::InvalidTxnState,
         ProduceError::Storage(_) => ResponseError::KafkaStorageError,
+        // A closed Kinesis shard: not retriable, so the client fails the record at once with
+        // the message instead of retrying forever (see docs/KINESIS.md).
+        ProduceError::ShardClosed => ResponseError::PolicyViolation,
     }
 }
 

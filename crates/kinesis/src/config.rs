@@ -1,0 +1,60 @@
+//! Settings of the Kinesis front, with Kinesis's defaults.
+
+use std::net::SocketAddr;
+
+#[derive(Clone, Debug)]
+pub struct KinesisConfig {
+    pub listen: SocketAddr,
+    /// The account id in ARNs and messages.
+    pub account_id: String,
+    /// The region used when a request carries none (unsigned requests).
+    pub default_region: String,
+    /// How long a new stream (or consumer) reports CREATING before ACTIVE.
+    pub create_delay_ms: u64,
+    /// How long a stream reports UPDATING after resharding or a mode change.
+    pub update_delay_ms: u64,
+    /// How long DeleteStream's DELETING lasts before the stream is gone.
+    pub delete_delay_ms: u64,
+    /// Open shards across all streams (AWS's account shard limit).
+    pub shard_limit: usize,
+    /// On-demand streams per account.
+    pub on_demand_stream_limit: usize,
+    /// Shards of a new on-demand stream.
+    pub on_demand_shards: i32,
+    /// Enhanced fan-out consumers per stream.
+    pub consumers_per_stream: usize,
+    /// Largest request body accepted (PutRecords carries up to 10 MiB of records).
+    pub max_request_bytes: usize,
+    /// Largest record (partition key + data).
+    pub max_record_bytes: usize,
+    /// Access keys (id -> secret) whose signatures are verified; empty accepts any well-formed
+    /// credentials, as local emulators do.
+    pub credentials: Vec<(String, String)>,
+    /// Emulate the per-shard provisioned limits (1 MiB/s and 1,000 records/s in; 2 MiB/s and 5
+    /// GetRecords/s out) with ProvisionedThroughputExceededException.
+    pub enforce_shard_limits: bool,
+    /// How long a SubscribeToShard session lasts.
+    pub subscription_ms: u64,
+}
+
+impl Default for KinesisConfig {
+    fn default() -> Self {
+        KinesisConfig {
+            listen: "127.0.0.1:4567".parse().unwrap(),
+            account_id: "000000000000".into(),
+            default_region: "us-east-1".into(),
+            create_delay_ms: 0,
+            update_delay_ms: 0,
+            delete_delay_ms: 0,
+            shard_limit: 500,
+            on_demand_stream_limit: 50,
+            on_demand_shards: 4,
+            consumers_per_stream: 20,
+            max_request_bytes: 10 << 20,
+            max_record_bytes: 1 << 20,
+            credentials: Vec::new(),
+            enforce_shard_limits: false,
+            subscription_ms: 300_000,
+        }
+    }
+}

@@ -1,0 +1,566 @@
+//! The data plane: PutRecord, PutRecords, GetShardIterator, GetRecords.
+
+use super::{
+    active_stream, child_shards_json, find_shard, int_of, obj, shard_id, str_of, timestamp,
+    RequestCtx,
+};
+use crate::error::{KResult, KinesisError};
+use crate::iterator::{java_date, IteratorError, Position, ITERATOR_TTL_MS};
+use crate::records;
+use crate::seqnum;
+use crate::server::Context;
+use base64::Engine;
+use md5::{Digest, Md5};
+use serde_json::Value;
+use sluice_broker::streams::{StreamInfo, StreamMeta};
+use sluice_broker::{now_ms, Partition, ProduceError};
+use std::sync::Arc;
+
+/// GetRecords returns at most this many bytes of records per call (Kinesis's 10 MiB).
+pub const GET_RECORDS_MAX_BYTES: usize = 10 << 20;
+/// PutRecords takes at most this many bytes of records per call (Kinesis's 10 MiB).
+pub const PUT_RECORDS_MAX_BYTES: usize = 10 << 20;
+const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// One record to put, decoded.
+struct Incoming {
+    key: String,
+    data: Vec<u8>,
+    hash: u128,
+}
+
+fn decode_data(v: &Value) -> KResult<Vec<u8>> {
+    let s = v.as_str().unwrap_or("");
+    BASE64
+        .decode(s)
+        .map_err(|_| KinesisError::serialization("Base64 encoded data could not be decoded."))
+}
+
+fn parse_hash_key(s: &str) -> KResult<u128> {
+    let bad = || {
+        KinesisError::invalid_argument(format!(
+            "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {s}"
+        ))
+    };
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    s.parse::<u128>().map_err(|_| bad())
+}
+
+fn hash_of(key: &str, explicit: Option<&str>) -> KResult<u128> {
+    match explicit {
+        Some(e) => parse_hash_key(e),
+        None => {
+            let d = Md5::digest(key.as_bytes());
+            Ok(u128::from_be_bytes(d.into()))
+        }
+    }
+}
+
+fn incoming(ctx: &Context, v: &Value) -> KResult<Incoming> {
+    let key = str_of(v, "PartitionKey").unwrap_or("").to_string();
+    let data = decode_data(v.get("Data").unwrap_or(&Value::Null))?;
+    let hash = hash_of(&key, str_of(v, "ExplicitHashKey"))?;
+    let size = key.len() + data.len();
+    if size > ctx.config.max_record_bytes {
+        return Err(KinesisError::invalid_argument(format!(
+            "The record is {size} bytes (partition key and data), more than the limit of {} bytes.",
+            ctx.config.max_record_bytes
+        )));
+    }
+    Ok(Incoming { key, data, hash })
+}
+
+/// The outcome of putting one record.
+enum PutResult {
+    Ok { shard: i32, seq: String },
+    Failed { code: &'static str, message: String },
+}
+
+/// Append records to their shards: one batch per shard (split under the topic's batch size
+/// limit), all appends first, then wait until each is durable. Results come back in input
+/// order. A shard closed between routing and appending is routed again.
+async fn put(
+    ctx: &Context,
+    r: &RequestCtx,
+    name: &str,
+    recs: Vec<Incoming>,
+) -> KResult<Vec<PutResult>> {
+    let mut results: Vec<Option<PutResult>> = (0..recs.len()).map(|_| None).collect();
+    let mut pending: Vec<usize> = (0..recs.len()).collect();
+    let mut waiters = Vec::new();
+    for _attempt in 0..3 {
+        if pending.is_empty() {
+            break;
+        }
+        let s = ctx
+            .broker
+            .stream(name)
+            .ok_or_else(|| KinesisError::stream_not_found(name, &r.account))?;
+        let max_batch = ctx.broker.topic_log_config(&s.topic).max_message_bytes;
+        // Group by shard, keeping request order within each shard.
+        let mut by_shard: Vec<(i32, Vec<usize>)> = Vec::new();
+        for &i in &pending {
+            let Some(shard) = s.meta.shard_for_hash(recs[i].hash) else {
+                results[i] = Some(PutResult::Failed {
+                    code: "InternalFailure",
+                    message: "Internal service failure.".into(),
+                });
+                continue;
+            };
+            match by_shard.iter_mut().find(|(s, _)| *s == shard) {
+                Some((_, v)) => v.push(i),
+                None => by_shard.push((shard, vec![i])),
+            }
+        }
+        let mut retry = Vec::new();
+        for (shard, idxs) in by_shard {
+            let Some(partition) = s.topic.partition(shard) else {
+                retry.extend(idxs);
+                continue;
+            };
+            let shard_meta = &s.meta.shards[shard as usize];
+            if ctx.config.enforce_shard_limits {
+                let bytes: usize = idxs
+                    .iter()
+                    .map(|&i| recs[i].key.len() + recs[i].data.len())
+                    .sum();
+                if !ctx
+                    .limits
+                    .admit_put(&s.topic.name, shard, idxs.len(), bytes)
+                {
+                    ctx.metrics.throttled_put(&s.topic.name, shard, idxs.len());
+                    for i in idxs {
+                        results[i] = Some(PutResult::Failed {
+                            code: "ProvisionedThroughputExceededException",
+                            message: format!(
+                                "Rate exceeded for shard {} in stream {} under account {}.",
+                                shard_id(shard),
+                                s.topic.name,
+                                r.account
+                            ),
+                        });
+                    }
+                    continue;
+                }
+            }
+            for chunk in chunks(&recs, &idxs, max_batch) {
+                let now = now_ms();
+                let blob = {
+                    let rows: Vec<(Option<&[u8]>, Option<&[u8]>, i64)> = chunk
+                        .iter()
+                        .map(|&i| {
+                            (
+                                Some(recs[i].key.as_bytes()),
+                                Some(recs[i].data.as_slice()),
+                                now,
+                            )
+                        })
+                        .collect();
+                    sluice_log::batch::build(&rows, -1, -1, -1)
+                };
+                match ctx.broker.append(&partition, &blob, true) {
+                    Ok((outcome, waiter)) => {
+                        let bytes: usize = chunk
+                            .iter()
+                            .map(|&i| recs[i].key.len() + recs[i].data.len())
+                            .sum();
+                        ctx.metrics
+                            .incoming(&s.topic.name, shard, chunk.len(), bytes);
+                        for (k, &i) in chunk.iter().enumerate() {
+                            let offset = outcome.base_offset.0 + k as i64;
+                            results[i] = Some(PutResult::Ok {
+                                shard,
+                                seq: seqnum::for_record(shard, shard_meta.created_ms, offset, now),
+                            });
+                        }
+                        if let Some(w) = waiter {
+                            waiters.push((w, chunk.clone()));
+                        }
+                    }
+                    Err(ProduceError::ShardClosed) => retry.extend(chunk.iter().copied()),
+                    Err(e) => {
+                        let e = KinesisError::from_produce(e);
+                        tracing::warn!(stream = %s.topic.name, shard, error = %e, "PutRecords append failed");
+                        for &i in &chunk {
+                            results[i] = Some(PutResult::Failed {
+                                code: "InternalFailure",
+                                message: "Internal service failure.".into(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        pending = retry;
+    }
+    for i in pending {
+        results[i] = Some(PutResult::Failed {
+            code: "InternalFailure",
+            message: "Internal service failure.".into(),
+        });
+    }
+    // Acknowledge only what is durable under the flush policy.
+    for (w, idxs) in waiters {
+        let ok = matches!(w.await, Ok(Ok(())));
+        if !ok {
+            for i in idxs {
+                results[i] = Some(PutResult::Failed {
+                    code: "InternalFailure",
+                    message: "Internal service failure.".into(),
+                });
+            }
+        }
+    }
+    Ok(results
+        .into_iter()
+        .map(|r| r.expect("every record has a result"))
+        .collect())
+}
+
+/// Split one shard's records into batches under `max_batch` bytes (record overhead included
+/// with a margin), keeping order.
+fn chunks(recs: &[Incoming], idxs: &[usize], max_batch: usize) -> Vec<Vec<usize>> {
+    let budget = max_batch.saturating_sub(128).max(1024);
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    let mut size = 0usize;
+    for &i in idxs {
+        let sz = recs[i].key.len() + recs[i].data.len() + 24;
+        if !cur.is_empty() && size + sz > budget {
+            out.push(std::mem::take(&mut cur));
+            size = 0;
+        }
+        cur.push(i);
+        size += sz;
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+pub async fn put_record(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<Value> {
+    let s = active_stream(ctx, r, input)?;
+    if let Some(seq) = str_of(input, "SequenceNumberForOrdering") {
+        if !seqnum::is_well_formed(seq) {
+            return Err(KinesisError::invalid_argument(format!(
+                "ExclusiveMinimumSequenceNumber {seq} used in PutRecord on stream {} under account {} is invalid.",
+                s.topic.name, r.account
+            )));
+        }
+    }
+    let rec = incoming(ctx, input)?;
+    let mut out = put(ctx, r, &s.topic.name, vec![rec]).await?;
+    match out.pop() {
+        Some(PutResult::Ok { shard, seq }) => {
+            let mut m = obj();
+            m.insert("ShardId".into(), shard_id(shard).into());
+            m.insert("SequenceNumber".into(), seq.into());
+            m.insert("EncryptionType".into(), "NONE".into());
+            Ok(Value::Object(m))
+        }
+        Some(PutResult::Failed { code, message }) => Err(if code == "InternalFailure" {
+            KinesisError::internal(message)
+        } else {
+            KinesisError::new("ProvisionedThroughputExceededException", message)
+        }),
+        None => Err(KinesisError::internal("Internal service failure.")),
+    }
+}
+
+pub async fn put_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<Value> {
+    let s = active_stream(ctx, r, input)?;
+    let list = input
+        .get("Records")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut recs = Vec::with_capacity(list.len());
+    let mut total = 0usize;
+    for v in &list {
+        let rec = incoming(ctx, v)?;
+        total += rec.key.len() + rec.data.len();
+        recs.push(rec);
+    }
+    if total > PUT_RECORDS_MAX_BYTES {
+        return Err(KinesisError::invalid_argument(format!(
+            "Records size exceeds 10 MB limit: the request carries {total} bytes of partition keys and data."
+        )));
+    }
+    let results = put(ctx, r, &s.topic.name, recs).await?;
+    let mut failed = 0;
+    let entries: Vec<Value> = results
+        .into_iter()
+        .map(|res| {
+            let mut m = obj();
+            match res {
+                PutResult::Ok { shard, seq } => {
+                    m.insert("SequenceNumber".into(), seq.into());
+                    m.insert("ShardId".into(), shard_id(shard).into());
+                }
+                PutResult::Failed { code, message } => {
+                    failed += 1;
+                    m.insert("ErrorCode".into(), code.into());
+                    m.insert("ErrorMessage".into(), message.into());
+                }
+            }
+            Value::Object(m)
+        })
+        .collect();
+    let mut m = obj();
+    m.insert("FailedRecordCount".into(), failed.into());
+    m.insert("Records".into(), Value::Array(entries));
+    m.insert("EncryptionType".into(), "NONE".into());
+    Ok(Value::Object(m))
+}
+
+/// Where readers of a shard stop: a closed shard's end, else the high watermark.
+fn stop_offset(meta: &StreamMeta, shard: i32, p: &Partition) -> i64 {
+    let hw = p.high_watermark().0;
+    meta.shards[shard as usize]
+        .closed_end_offset
+        .map_or(hw, |end| end.min(hw))
+}
+
+pub fn get_shard_iterator(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<Value> {
+    let s = active_stream(ctx, r, input)?;
+    let shard_str = str_of(input, "ShardId").unwrap_or("");
+    let (index, shard) = find_shard(&s, r, shard_str)?;
+    let partition = s
+        .topic
+        .partition(index)
+        .ok_or_else(|| KinesisError::internal("Internal service failure."))?;
+    let stop = stop_offset(&s.meta, index, &partition);
+    let start = partition.log_start_offset().0;
+    let kind = str_of(input, "ShardIteratorType").unwrap_or("");
+    let seq_arg = str_of(input, "StartingSequenceNumber");
+    let offset = match kind {
+        "TRIM_HORIZON" => start,
+        "LATEST" => stop,
+        "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER" => {
+            let Some(seq) = seq_arg else {
+                return Err(KinesisError::invalid_argument(format!(
+                    "Must specify a StartingSequenceNumber for {kind} iterators."
+                )));
+            };
+            let d = seqnum::decode(seq).ok_or_else(|| {
+                KinesisError::invalid_argument(format!(
+                    "StartingSequenceNumber {seq} used in GetShardIterator on shard {} in stream {} under account {} is invalid.",
+                    shard_id(index), s.topic.name, r.account
+                ))
+            })?;
+            if d.shard != index {
+                return Err(KinesisError::invalid_argument(format!(
+                    "Invalid StartingSequenceNumber. It encodes {}, while it was used in a call to a shard with {}",
+                    shard_id(d.shard),
+                    shard_id(index)
+                )));
+            }
+            let at = seqnum::offset_of(&d);
+            let at = if kind == "AFTER_SEQUENCE_NUMBER" {
+                at.saturating_add(1)
+            } else {
+                at
+            };
+            at.clamp(start, stop.max(start))
+        }
+        "AT_TIMESTAMP" => {
+            let Some(ts) = input.get("Timestamp").and_then(Value::as_f64) else {
+                return Err(KinesisError::invalid_argument(
+                    "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.",
+                ));
+            };
+            let ts_ms = (ts * 1000.0).round() as i64;
+            let now = now_ms();
+            if ts_ms > now {
+                return Err(KinesisError::invalid_argument(format!(
+                    "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {ts_ms}, currentTimestampInMillis: {now}"
+                )));
+            }
+            records::offset_for_timestamp(&partition, ts_ms, stop).map_err(read_error)?
+        }
+        other => {
+            return Err(KinesisError::invalid_argument(format!(
+                "Invalid ShardIteratorType {other}."
+            )))
+        }
+    };
+    if seq_arg.is_some() && !matches!(kind, "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER") {
+        return Err(KinesisError::invalid_argument(format!(
+            "Request should not contain a StartingSequenceNumber for {kind} iterators."
+        )));
+    }
+    let _ = shard;
+    let it = ctx.iterators.encode(&Position {
+        stream: s.topic.id,
+        shard: index,
+        offset,
+        created_ms: now_ms(),
+    });
+    let mut m = obj();
+    m.insert("ShardIterator".into(), it.into());
+    Ok(Value::Object(m))
+}
+
+pub(crate) fn read_error(e: sluice_broker::ReadError) -> KinesisError {
+    KinesisError::internal(format!("Internal service failure: {e}"))
+}
+
+/// Resolve an iterator to its stream and position.
+pub(crate) fn open_iterator(
+    ctx: &Context,
+    r: &RequestCtx,
+    it: &str,
+) -> KResult<(StreamInfo, Position)> {
+    let now = now_ms();
+    let pos = match ctx.iterators.decode(it, now) {
+        Ok(p) => p,
+        Err(IteratorError::Invalid) => {
+            return Err(KinesisError::invalid_argument("Invalid ShardIterator."))
+        }
+        Err(IteratorError::Expired { created_ms }) => {
+            return Err(KinesisError::new(
+                "ExpiredIteratorException",
+                format!(
+                    "Iterator expired. The iterator was created at time {} while right now it is {} which is further in the future than the tolerated delay of {ITERATOR_TTL_MS} milliseconds.",
+                    java_date(created_ms),
+                    java_date(now)
+                ),
+            ))
+        }
+    };
+    let topic = ctx.broker.topic_by_id(&pos.stream).ok_or_else(|| {
+        KinesisError::not_found(format!(
+            "The stream of this shard iterator under account {} no longer exists.",
+            r.account
+        ))
+    })?;
+    let s = ctx
+        .broker
+        .stream(&topic.name)
+        .ok_or_else(|| KinesisError::stream_not_found(&topic.name, &r.account))?;
+    if pos.shard < 0 || pos.shard as usize >= s.meta.shards.len() {
+        return Err(KinesisError::invalid_argument("Invalid ShardIterator."));
+    }
+    Ok((s, pos))
+}
+
+/// A stored record in GetRecords' (and SubscribeToShard's) JSON form.
+pub(crate) fn record_json(shard: i32, shard_created_ms: i64, rec: &records::StoredRecord) -> Value {
+    let mut m = obj();
+    m.insert(
+        "SequenceNumber".into(),
+        seqnum::for_record(shard, shard_created_ms, rec.offset, rec.timestamp_ms).into(),
+    );
+    m.insert(
+        "ApproximateArrivalTimestamp".into(),
+        timestamp(rec.timestamp_ms),
+    );
+    m.insert(
+        "Data".into(),
+        BASE64.encode(rec.value.as_deref().unwrap_or(&[])).into(),
+    );
+    // Kafka records without a key get an empty partition key.
+    m.insert(
+        "PartitionKey".into(),
+        String::from_utf8_lossy(rec.key.as_deref().unwrap_or(&[]))
+            .into_owned()
+            .into(),
+    );
+    Value::Object(m)
+}
+
+/// One read of a shard for GetRecords or SubscribeToShard.
+pub(crate) struct Fetched {
+    pub records: Vec<Value>,
+    pub bytes: usize,
+    pub next_offset: i64,
+    pub behind_ms: i64,
+    /// A closed shard read to its end: no more records will ever come.
+    pub at_end: bool,
+}
+
+pub(crate) fn fetch(
+    ctx: &Context,
+    s: &StreamInfo,
+    index: i32,
+    offset: i64,
+    limit: usize,
+    max_bytes: usize,
+) -> KResult<Fetched> {
+    let partition: Arc<Partition> = s
+        .topic
+        .partition(index)
+        .ok_or_else(|| KinesisError::internal("Internal service failure."))?;
+    let shard = &s.meta.shards[index as usize];
+    let stop = stop_offset(&s.meta, index, &partition);
+    let out = records::read(&partition, offset, limit, max_bytes, stop).map_err(read_error)?;
+    let now = now_ms();
+    let bytes: usize = out.records.iter().map(records::StoredRecord::size).sum();
+    ctx.broker
+        .record_read(&partition, bytes as u64, out.records.len() as u64);
+    let behind = match out.records.last() {
+        Some(last) if out.next_offset < out.high_watermark => (now - last.timestamp_ms).max(0),
+        _ => 0,
+    };
+    ctx.metrics
+        .get_records(&s.topic.name, index, out.records.len(), bytes, behind);
+    let at_end = shard.closed_end_offset.is_some_and(|end| {
+        // A closed shard takes no more writes; its end is what the log holds of it.
+        let end = end.min(partition.log_end_offset().0);
+        out.next_offset >= end && out.high_watermark >= end
+    });
+    Ok(Fetched {
+        records: out
+            .records
+            .iter()
+            .map(|rec| record_json(index, shard.created_ms, rec))
+            .collect(),
+        bytes,
+        next_offset: out.next_offset,
+        behind_ms: behind,
+        at_end,
+    })
+}
+
+pub fn get_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<Value> {
+    let it = str_of(input, "ShardIterator").unwrap_or("");
+    let (s, pos) = open_iterator(ctx, r, it)?;
+    let limit = int_of(input, "Limit").unwrap_or(10_000).clamp(1, 10_000) as usize;
+    if ctx.config.enforce_shard_limits && !ctx.limits.admit_get(&s.topic.name, pos.shard) {
+        ctx.metrics.throttled_get(&s.topic.name, pos.shard);
+        return Err(KinesisError::new(
+            "ProvisionedThroughputExceededException",
+            format!(
+                "Rate exceeded for shard {} in stream {} under account {}.",
+                shard_id(pos.shard),
+                s.topic.name,
+                r.account
+            ),
+        ));
+    }
+    let f = fetch(ctx, &s, pos.shard, pos.offset, limit, GET_RECORDS_MAX_BYTES)?;
+    if ctx.config.enforce_shard_limits {
+        ctx.limits.charge_get(&s.topic.name, pos.shard, f.bytes);
+    }
+    let now = now_ms();
+    let recs = f.records;
+    let behind = f.behind_ms;
+    let mut m = obj();
+    m.insert("Records".into(), Value::Array(recs));
+    m.insert("MillisBehindLatest".into(), behind.into());
+    if f.at_end {
+        m.insert("ChildShards".into(), child_shards_json(&s.meta, pos.shard));
+    } else {
+        let next = ctx.iterators.encode(&Position {
+            stream: s.topic.id,
+            shard: pos.shard,
+            offset: f.next_offset,
+            created_ms: now,
+        });
+        m.insert("NextShardIterator".into(), next.into());
+    }
+    Ok(Value::Object(m))
+}

@@ -1,0 +1,368 @@
+//! The HTTP side: one listener serving HTTP/1.1 and HTTP/2 (hyper-util's auto builder detects
+//! the HTTP/2 preface, so cleartext HTTP/2 by prior knowledge works), request parsing by
+//! content type, authentication, dispatch, and replies in the request's encoding.
+
+use crate::error::KinesisError;
+use crate::handlers::{self, Reply, RequestCtx};
+use crate::iterator::IteratorKey;
+use crate::model::Operation;
+use crate::{cbor, sigv4, validate, KinesisConfig};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Body, Frame, Incoming};
+use hyper::{HeaderMap, Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use sluice_broker::metrics::ApiLabels;
+use sluice_broker::Broker;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+/// Everything a request needs.
+pub struct Context {
+    pub broker: Arc<Broker>,
+    pub config: KinesisConfig,
+    pub iterators: IteratorKey,
+    pub metrics: crate::metrics::KinesisMetrics,
+    pub limits: crate::limits::ShardLimits,
+    pub subscriptions: handlers::consumers::Subscriptions,
+    /// Flips to true at shutdown; long-lived responses (SubscribeToShard) end on it.
+    pub stop: watch::Receiver<bool>,
+}
+
+impl Context {
+    pub fn new(
+        broker: Arc<Broker>,
+        config: KinesisConfig,
+        stop: watch::Receiver<bool>,
+    ) -> std::io::Result<Arc<Context>> {
+        let iterators = IteratorKey::load_or_create(&broker.config().data_dir.join("kinesis"))?;
+        let metrics = crate::metrics::KinesisMetrics::new(broker.metrics());
+        Ok(Arc::new(Context {
+            broker,
+            config,
+            iterators,
+            metrics,
+            limits: crate::limits::ShardLimits::default(),
+            subscriptions: Default::default(),
+            stop,
+        }))
+    }
+}
+
+/// The response body: a whole buffer, or a stream of event-stream frames.
+pub enum ReplyBody {
+    Full(Option<Bytes>),
+    Stream(mpsc::Receiver<Bytes>),
+}
+
+impl Body for ReplyBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            ReplyBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            ReplyBody::Stream(rx) => rx.poll_recv(cx).map(|o| o.map(|b| Ok(Frame::data(b)))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, ReplyBody::Full(None))
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            ReplyBody::Full(Some(b)) => hyper::body::SizeHint::with_exact(b.len() as u64),
+            ReplyBody::Full(None) => hyper::body::SizeHint::with_exact(0),
+            ReplyBody::Stream(_) => hyper::body::SizeHint::default(),
+        }
+    }
+}
+
+/// Accept connections until `stop` flips; then stop accepting, give open connections a moment
+/// to finish, and return.
+pub async fn serve(listener: TcpListener, ctx: Arc<Context>, mut stop: watch::Receiver<bool>) {
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let ctx = ctx.clone();
+                let mut conn_stop = stop.clone();
+                conns.spawn(async move {
+                    let gauge = ctx.broker.metrics().connections.get_or_create(
+                        &sluice_broker::metrics::ProtocolLabels { protocol: "kinesis" },
+                    ).clone();
+                    gauge.inc();
+                    let svc = hyper::service::service_fn(move |req| {
+                        let ctx = ctx.clone();
+                        async move { Ok::<_, Infallible>(handle(ctx, req).await) }
+                    });
+                    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                    let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        _ = conn_stop.changed() => {
+                            conn.as_mut().graceful_shutdown();
+                            let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+                        }
+                    }
+                    gauge.dec();
+                });
+                while conns.try_join_next().is_some() {}
+            }
+        }
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        while conns.join_next().await.is_some() {}
+    })
+    .await;
+}
+
+/// The encodings a request can come in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Json,
+    Cbor,
+}
+
+impl Encoding {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Encoding::Json => "application/x-amz-json-1.1",
+            Encoding::Cbor => "application/x-amz-cbor-1.1",
+        }
+    }
+}
+
+fn encoding_of(headers: &HeaderMap) -> Option<Encoding> {
+    let ct = headers
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let base = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match base.as_str() {
+        "application/x-amz-json-1.1" | "application/x-amz-json-1.0" | "application/json" => {
+            Some(Encoding::Json)
+        }
+        "application/x-amz-cbor-1.1" => Some(Encoding::Cbor),
+        _ => None,
+    }
+}
+
+pub(crate) fn request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn response(status: u16, content_type: &str, body: ReplyBody) -> Response<ReplyBody> {
+    let mut r = Response::new(body);
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let h = r.headers_mut();
+    if let Ok(v) = content_type.parse() {
+        h.insert(hyper::header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = request_id().parse() {
+        h.insert("x-amzn-RequestId", v);
+    }
+    let id2 = {
+        use base64::Engine;
+        let mut raw = [0u8; 48];
+        raw[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        raw[16..32].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        raw[32..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    };
+    if let Ok(v) = id2.parse() {
+        h.insert("x-amz-id-2", v);
+    }
+    r
+}
+
+/// An error reply in the request's encoding (JSON when unknown).
+pub fn error_response(e: &KinesisError, enc: Encoding) -> Response<ReplyBody> {
+    let body = match enc {
+        Encoding::Json => {
+            // SerializationException uses a capitalised `Message`, as AWS sends it.
+            let key = if e.kind == "SerializationException" {
+                "Message"
+            } else {
+                "message"
+            };
+            let mut m = serde_json::Map::new();
+            m.insert("__type".into(), e.kind.into());
+            m.insert(key.into(), e.message.clone().into());
+            Bytes::from(serde_json::to_vec(&m).unwrap_or_default())
+        }
+        Encoding::Cbor => Bytes::from(cbor::encode_error(e.kind, &e.message)),
+    };
+    response(e.status, enc.content_type(), ReplyBody::Full(Some(body)))
+}
+
+fn xml_error(status: u16, kind: &str, message: &str) -> Response<ReplyBody> {
+    let body = format!(
+        "<{kind}>\n  <Message>{message}</Message>\n</{kind}>\n",
+        kind = kind,
+        message = message
+    );
+    response(
+        status,
+        "application/xml",
+        ReplyBody::Full(Some(Bytes::from(body))),
+    )
+}
+
+async fn handle(ctx: Arc<Context>, req: Request<Incoming>) -> Response<ReplyBody> {
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let Some(enc) = encoding_of(&parts.headers) else {
+        // Not a Kinesis request at all (a browser, a health check, a wrong content type): AWS
+        // answers these with an XML 403 before any Kinesis logic runs.
+        let kind = if parts.headers.contains_key(hyper::header::AUTHORIZATION) {
+            "AccessDeniedException"
+        } else {
+            "MissingAuthenticationTokenException"
+        };
+        let msg = if kind == "AccessDeniedException" {
+            "Unable to determine service/operation name to be authorized"
+        } else {
+            "Missing Authentication Token"
+        };
+        return xml_error(403, kind, msg);
+    };
+    if parts.method != Method::POST {
+        return xml_error(
+            403,
+            "AccessDeniedException",
+            "Unable to determine service/operation name to be authorized",
+        );
+    }
+    let limit = ctx.config.max_request_bytes / 3 * 4 + (1 << 20);
+    let body = match Limited::new(body, limit).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            let e = KinesisError::invalid_argument(format!(
+                "The request body is larger than the limit of {limit} bytes."
+            ));
+            return error_response(&e, enc);
+        }
+    };
+    // Authentication comes before the operation is looked at, as AWS does.
+    let signed = if ctx.config.credentials.is_empty() {
+        sigv4::check_well_formed(&parts.method, &parts.uri, &parts.headers)
+    } else {
+        let creds = &ctx.config.credentials;
+        sigv4::verify(
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            &body,
+            |id| creds.iter().find(|(k, _)| k == id).map(|(_, s)| s.clone()),
+            sluice_broker::now_ms() / 1000,
+        )
+    };
+    let signed = match signed {
+        Ok(s) => s,
+        Err(e) => {
+            let err = KinesisError {
+                kind: e.code,
+                message: e.message,
+                status: e.status,
+            };
+            return error_response(&err, enc);
+        }
+    };
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let op = target
+        .strip_prefix("Kinesis_20131202.")
+        .and_then(Operation::from_name);
+    let Some(op) = op else {
+        let e = KinesisError::new("UnknownOperationException", "");
+        return error_response(&e, enc);
+    };
+    let labels = ApiLabels {
+        protocol: "kinesis",
+        api: op.name(),
+    };
+    let m = ctx.broker.metrics();
+    m.requests.get_or_create(&labels).inc();
+    let rctx = RequestCtx {
+        region: if signed.region.is_empty() {
+            ctx.config.default_region.clone()
+        } else {
+            signed.region.clone()
+        },
+        account: ctx.config.account_id.clone(),
+        encoding: enc,
+    };
+    let input = match enc {
+        Encoding::Json => parse_json(&body),
+        Encoding::Cbor => cbor::decode_request(op, &body).map_err(input_error),
+    };
+    let result = match input {
+        Ok(input) => match validate::check_input(op, &input) {
+            Ok(()) => handlers::dispatch(&ctx, &rctx, op, input).await,
+            Err(e) => Err(input_error(e)),
+        },
+        Err(e) => Err(e),
+    };
+    let reply = match result {
+        Ok(Reply::Json(v)) => {
+            let body = match enc {
+                Encoding::Json => Bytes::from(serde_json::to_vec(&v).unwrap_or_default()),
+                Encoding::Cbor => Bytes::from(cbor::encode_output(op, &v)),
+            };
+            response(200, enc.content_type(), ReplyBody::Full(Some(body)))
+        }
+        Ok(Reply::EventStream(rx)) => response(
+            200,
+            "application/vnd.amazon.eventstream",
+            ReplyBody::Stream(rx),
+        ),
+        Err(e) => {
+            m.request_errors.get_or_create(&labels).inc();
+            if e.status >= 500 {
+                tracing::warn!(op = op.name(), error = %e, "kinesis request failed");
+            }
+            error_response(&e, enc)
+        }
+    };
+    m.request_seconds
+        .get_or_create(&labels)
+        .observe(started.elapsed().as_secs_f64());
+    reply
+}
+
+fn parse_json(body: &[u8]) -> Result<serde_json::Value, KinesisError> {
+    if body.is_empty() {
+        return Ok(serde_json::Value::Object(Default::default()));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| KinesisError::serialization(format!("Failed to parse the request body: {e}")))
+}
+
+fn input_error(e: validate::InputError) -> KinesisError {
+    match e {
+        validate::InputError::Serialization(m) => KinesisError::serialization(m),
+        validate::InputError::Validation(m) => KinesisError::validation(m),
+    }
+}
