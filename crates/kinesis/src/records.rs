@@ -36,13 +36,16 @@ pub struct ReadOutcome {
 
 /// Read up to `limit` records and about `max_bytes` (at least one record) from `from`, never at
 /// or past `stop` (the high watermark, or a closed shard's end). A start below the log start
-/// (trimmed by retention) moves up to the log start.
+/// (trimmed by retention) moves up to the log start. Records older than `min_timestamp_ms`
+/// (past the stream's retention period but still in a segment not yet deleted) are skipped, so
+/// data past retention is unreadable at once, as on Kinesis.
 pub fn read(
     partition: &Partition,
     from: i64,
     limit: usize,
     max_bytes: usize,
     stop: i64,
+    min_timestamp_ms: i64,
 ) -> Result<ReadOutcome, ReadError> {
     let mut offset = from.max(partition.log_start_offset().0);
     let mut records = Vec::new();
@@ -80,6 +83,11 @@ pub fn read(
             }
             if r.offset >= stop || records.len() >= limit {
                 break;
+            }
+            if r.timestamp_ms < min_timestamp_ms && records.is_empty() {
+                offset = r.offset + 1;
+                advanced = true;
+                continue;
             }
             if !records.is_empty() && bytes + r.size() > max_bytes {
                 break;

@@ -54,9 +54,9 @@ impl U256 {
     fn divrem(self, d: u64) -> (U256, u64) {
         let mut out = [0u64; 4];
         let mut rem: u128 = 0;
-        for i in 0..4 {
-            let x = (rem << 64) | self.0[i] as u128;
-            out[i] = (x / d as u128) as u64;
+        for (o, &limb) in out.iter_mut().zip(&self.0) {
+            let x = (rem << 64) | limb as u128;
+            *o = (x / d as u128) as u64;
             rem = x % d as u128;
         }
         (U256(out), rem as u64)

@@ -319,8 +319,11 @@ async fn handle(ctx: Arc<Context>, req: Request<Incoming>) -> Response<ReplyBody
         Encoding::Cbor => cbor::decode_request(op, &body).map_err(input_error),
     };
     let result = match input {
-        Ok(input) => match validate::check_input(op, &input) {
-            Ok(()) => handlers::dispatch(&ctx, &rctx, op, input).await,
+        Ok(mut input) => match validate::check_input(op, &input) {
+            Ok(()) => {
+                validate::normalize(op, &mut input);
+                handlers::dispatch(&ctx, &rctx, op, input).await
+            }
             Err(e) => Err(input_error(e)),
         },
         Err(e) => Err(e),

@@ -1208,8 +1208,10 @@ mod tests {
                 http::header::AUTHORIZATION,
                 HeaderValue::from_static(case.authz),
             );
-            let auth = parse_auth(&uri, &headers).unwrap();
-            let signed: Vec<String> = auth.signed_headers.split(';').map(String::from).collect();
+            // Signed headers as listed in the published canonical request (its second-to-last
+            // line), which for the two form-urlencoded cases differs from the .authz file.
+            let signed_line = case.creq.rsplit('\n').nth(1).unwrap();
+            let signed: Vec<String> = signed_line.split(';').map(String::from).collect();
             let payload = hex(&Sha256::digest(case.body.as_bytes()));
             let creq = canonical_request(&method, &uri, &headers, &signed, &payload, false);
             assert_eq!(
@@ -1225,9 +1227,19 @@ mod tests {
     fn aws_test_suite_signatures_verify() {
         for case in SUITE {
             let (method, uri, mut headers) = request(case.method, case.uri, case.headers);
+            let mut authz = case.authz.to_string();
+            if case.name == "post-x-www-form-urlencoded-parameters" {
+                // Erratum in the published suite: its .sts/.authz were computed with
+                // `charset=utf8` and without content-length, unlike its .req/.creq.
+                headers.insert(
+                    http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded; charset=utf8"),
+                );
+                authz = authz.replace("content-length;", "");
+            }
             headers.insert(
                 http::header::AUTHORIZATION,
-                HeaderValue::from_static(case.authz),
+                HeaderValue::from_str(&authz).unwrap(),
             );
             let signed = verify_for_service(
                 &method,
@@ -1253,7 +1265,7 @@ mod tests {
             assert!(check_well_formed(&method, &uri, &headers).is_ok());
 
             // The same request with one byte of the signature changed must fail.
-            let bad = case.authz.replace("Signature=", "Signature=0");
+            let bad = authz.replace("Signature=", "Signature=0");
             let bad = &bad[..bad.len() - 1];
             headers.insert(
                 http::header::AUTHORIZATION,
@@ -1336,7 +1348,7 @@ mod tests {
 
     // -----------------------------------------------------------------------------------------
     // A request exactly as boto3 1.44.5 sends it (PutRecord), captured with the clock frozen at
-    // 2024-05-17T09:30:15Z by /tmp py script: botocore.auth.get_current_datetime patched, the
+    // 2024-05-17T09:30:15Z (botocore.auth.get_current_datetime patched with mock); the
     // prepared request taken from the `before-send` event. urllib3 adds `Host`.
     // -----------------------------------------------------------------------------------------
 

@@ -232,7 +232,7 @@ fn check_base64(s: &str) -> Result<(), String> {
     use base64::Engine;
     // Java measures the string in UTF-16 units.
     let len = s.encode_utf16().count();
-    if len % 4 != 0 {
+    if !len.is_multiple_of(4) {
         return Err(format!(
             "'{s}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: {len}"
         ));
@@ -627,11 +627,14 @@ fn render(shape: &Shape, v: &Value) -> String {
 
 // ---- patterns ----
 
+/// Compiled model patterns (`None`: not compilable), by pattern text.
+type PatternCache = HashMap<&'static str, Option<Arc<Regex>>>;
+
 /// Whether `value` matches the model pattern `pattern` as a whole (Java `matches`). A pattern
 /// the matcher cannot compile counts as matched (the model's patterns all compile; a test
 /// checks it).
 pub fn pattern_matches(pattern: &'static str, value: &str) -> bool {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<Arc<Regex>>>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<PatternCache>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let re = {
         let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -1277,26 +1280,295 @@ mod tests {
         );
         assert_eq!(
             validation(
-                Operation::CreateStream,
-                json!({"StreamName": "s", "ShardCount": 100000000000u64})
+                Operation::GetRecords,
+                json!({"ShardIterator": "x", "Limit": 100000000000u64})
             ),
-            "1 validation error detected: Value '2147483647' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1"
-                .replace("greater than or equal to 1", "greater than or equal to 1")
-                .replace("'2147483647' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1", "'2147483647' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1")
-                .replacen("Member must have value greater than or equal to 1", "Member must have value greater than or equal to 1", 1)
-                .as_str()
-                .to_string()
-                .replace("", "")
-                .chars()
-                .take(0)
-                .collect::<String>()
-                + &check_clamped()
+            "1 validation error detected: Value '2147483647' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000"
+        );
+        assert_eq!(
+            validation(
+                Operation::CreateStream,
+                json!({"StreamName": "s", "ShardCount": -100000000000i64})
+            ),
+            "1 validation error detected: Value '-2147483648' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1"
+        );
+        let name = "a".repeat(129);
+        assert_eq!(
+            validation(Operation::DescribeStreamSummary, json!({"StreamName": name})),
+            format!("1 validation error detected: Value '{name}' at 'streamName' failed to satisfy constraint: Member must have length less than or equal to 128")
+        );
+        assert_eq!(
+            validation(Operation::DescribeStreamSummary, json!({"StreamName": "a b"})),
+            format!("1 validation error detected: Value 'a b' at 'streamName' failed to satisfy constraint: {STREAM_PATTERN}")
+        );
+        assert_eq!(
+            validation(
+                Operation::GetShardIterator,
+                json!({"StreamName": "s", "ShardId": "shardId-0", "ShardIteratorType": "FIRST"})
+            ),
+            "1 validation error detected: Value 'FIRST' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]"
+        );
+        assert_eq!(
+            validation(
+                Operation::UpdateStreamMode,
+                json!({"StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/s",
+                       "StreamModeDetails": {"StreamMode": "FAST"}})
+            ),
+            "1 validation error detected: Value 'FAST' at 'streamModeDetails.streamMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]"
+        );
+        assert_eq!(
+            validation(
+                Operation::UpdateStreamMode,
+                json!({"StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/s",
+                       "StreamModeDetails": {}})
+            ),
+            "1 validation error detected: Value null at 'streamModeDetails.streamMode' failed to satisfy constraint: Member must not be null"
+        );
+        assert_eq!(
+            validation(
+                Operation::ListStreamConsumers,
+                json!({"StreamARN": "arn:aws:kinesis:us-east-1:12345:stream/s"})
+            ),
+            "1 validation error detected: Value 'arn:aws:kinesis:us-east-1:12345:stream/s' at 'streamARN' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+"
+        );
+        // A blob prints as Java's ByteBuffer; its length is in bytes.
+        let big = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            vec![0u8; 10 * 1024 * 1024 + 1],
+        );
+        assert_eq!(
+            validation(Operation::PutRecord, json!({"StreamName": "s", "PartitionKey": "k", "Data": big})),
+            "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=10485761 cap=10485761]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 10485760"
+        );
+        // Lengths count characters, not bytes.
+        let key = "\u{e9}".repeat(256);
+        assert_eq!(
+            check(
+                Operation::PutRecord,
+                json!({"Data": "", "PartitionKey": key})
+            ),
+            Ok(())
         );
     }
 
-    // CreateStream's ShardCount has no maximum in the current model; the clamp shows through
-    // a negative number instead.
-    fn check_clamped() -> String {
-        "1 validation error detected: Value '2147483647' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1".to_string()
+    #[test]
+    fn several_violations_in_model_order() {
+        assert_eq!(
+            validation(Operation::ListShards, json!({"StreamName": "", "NextToken": "", "MaxResults": 0, "ExclusiveStartShardId": ""})),
+            format!(
+                "6 validation errors detected: \
+                 Value '' at 'streamName' failed to satisfy constraint: {STREAM_PATTERN}; \
+                 Value '' at 'streamName' failed to satisfy constraint: Member must have length greater than or equal to 1; \
+                 Value '' at 'nextToken' failed to satisfy constraint: Member must have length greater than or equal to 1; \
+                 Value '' at 'exclusiveStartShardId' failed to satisfy constraint: {STREAM_PATTERN}; \
+                 Value '' at 'exclusiveStartShardId' failed to satisfy constraint: Member must have length greater than or equal to 1; \
+                 Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"
+            )
+        );
+        assert_eq!(
+            validation(Operation::MergeShards, json!({})),
+            "2 validation errors detected: \
+             Value null at 'shardToMerge' failed to satisfy constraint: Member must not be null; \
+             Value null at 'adjacentShardToMerge' failed to satisfy constraint: Member must not be null"
+        );
+    }
+
+    #[test]
+    fn nested_list_paths() {
+        assert_eq!(
+            validation(
+                Operation::PutRecords,
+                json!({"StreamName": "", "Records": [
+                    {"PartitionKey": "", "Data": "", "ExplicitHashKey": ""},
+                    {"PartitionKey": "k"},
+                    null,
+                ]})
+            ),
+            format!(
+                "6 validation errors detected: \
+                 Value '' at 'records.1.member.explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(0|([1-9]\\d{{0,38}}))$; \
+                 Value '' at 'records.1.member.partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1; \
+                 Value null at 'records.2.member.data' failed to satisfy constraint: Member must not be null; \
+                 Value null at 'records.3.member' failed to satisfy constraint: Member must not be null; \
+                 Value '' at 'streamName' failed to satisfy constraint: {STREAM_PATTERN}; \
+                 Value '' at 'streamName' failed to satisfy constraint: Member must have length greater than or equal to 1"
+            )
+        );
+    }
+
+    #[test]
+    fn at_most_ten_violations_list_first() {
+        let records: Vec<Value> = (0..501)
+            .map(|_| json!({"PartitionKey": "", "Data": ""}))
+            .collect();
+        let msg = validation(
+            Operation::PutRecords,
+            json!({"StreamName": "", "Records": records}),
+        );
+        let entries = vec!["com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@"; 501];
+        assert!(msg.starts_with("10 validation errors detected: Value '[com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@"), "{msg}");
+        assert!(msg.contains("]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500; Value '' at 'records.1.member.partitionKey'"));
+        assert!(msg.ends_with("Value '' at 'records.9.member.partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1"), "{msg}");
+        assert_eq!(msg.matches("; Value ").count(), 9);
+        assert_eq!(
+            msg.matches("PutRecordsRequestEntry@").count(),
+            entries.len()
+        );
+        assert_eq!(
+            validation(Operation::PutRecords, json!({"StreamName": "s", "Records": []})),
+            "1 validation error detected: Value '[]' at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1"
+        );
+    }
+
+    #[test]
+    fn list_and_map_member_constraints() {
+        let long = "a".repeat(129);
+        assert_eq!(
+            validation(Operation::RemoveTagsFromStream, json!({"StreamName": "s", "TagKeys": ["a", long, "b"]})),
+            format!("1 validation error detected: Value '[a, {long}, b]' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]")
+        );
+        let keys: Vec<String> = (1..=51).map(|i| i.to_string()).collect();
+        let msg = validation(
+            Operation::RemoveTagsFromStream,
+            json!({"StreamName": "s", "TagKeys": keys}),
+        );
+        assert_eq!(
+            msg,
+            format!("1 validation error detected: Value '[{}]' at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to 50", keys.join(", "))
+        );
+        assert_eq!(
+            validation(Operation::AddTagsToStream, json!({"StreamName": "s", "Tags": {}})),
+            "1 validation error detected: Value '{}' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1"
+        );
+        assert_eq!(
+            validation(Operation::AddTagsToStream, json!({"StreamName": "s", "Tags": {"a": "1", long.clone(): "3"}})),
+            format!("1 validation error detected: Value '{{a=1, {long}=3}}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]")
+        );
+        let value = "v".repeat(257);
+        assert_eq!(
+            validation(Operation::AddTagsToStream, json!({"StreamName": "s", "Tags": {"c": value}})),
+            format!("1 validation error detected: Value '{{c={value}}}' at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]")
+        );
+        assert_eq!(
+            validation(Operation::EnableEnhancedMonitoring, json!({"StreamName": "s", "ShardLevelMetrics": ["ALL", "Nope"]})),
+            "1 validation error detected: Value '[ALL, Nope]' at 'shardLevelMetrics' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [IncomingBytes, IncomingRecords, OutgoingBytes, OutgoingRecords, WriteProvisionedThroughputExceeded, ReadProvisionedThroughputExceeded, IteratorAgeMilliseconds, ALL]]"
+        );
+    }
+
+    #[test]
+    fn normalize_floors_clamps_and_drops_nulls() {
+        let mut v = json!({"ShardIterator": "x", "Limit": 12.7, "StreamARN": null});
+        normalize(Operation::GetRecords, &mut v);
+        assert_eq!(v, json!({"ShardIterator": "x", "Limit": 12}));
+        let mut v = json!({"StreamName": "s", "ShardCount": 1e12});
+        normalize(Operation::CreateStream, &mut v);
+        assert_eq!(v, json!({"StreamName": "s", "ShardCount": 2147483647}));
+    }
+
+    #[test]
+    fn every_model_pattern_compiles() {
+        let mut n = 0;
+        for s in model::all_shapes() {
+            if let Some(p) = s.pattern {
+                Regex::new(p).unwrap_or_else(|e| panic!("{}: {e}", s.name));
+                n += 1;
+            }
+        }
+        assert!(n > 10);
+    }
+
+    #[test]
+    fn pattern_matching() {
+        let m = |p: &'static str, s: &str| pattern_matches(p, s);
+        assert!(m("[a-zA-Z0-9_.-]+", "my-stream_1.0"));
+        assert!(!m("[a-zA-Z0-9_.-]+", ""));
+        assert!(!m("[a-zA-Z0-9_.-]+", "a/b"));
+        let seq = "^(0|([1-9]\\d{0,128}))$";
+        assert!(m(seq, "0"));
+        assert!(m(
+            seq,
+            "49543463076548007577105092703039560359975228518395019266"
+        ));
+        assert!(!m(seq, "01"));
+        assert!(!m(seq, ""));
+        assert!(m(seq, &format!("1{}", "0".repeat(128))));
+        assert!(!m(seq, &format!("1{}", "0".repeat(129))));
+        let hash = "^(0|([1-9]\\d{0,38}))$";
+        assert!(m(hash, "340282366920938463463374607431768211455"));
+        assert!(!m(hash, "3402823669209384634633746074317682114550"));
+        let stream_arn = "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+";
+        assert!(m(
+            stream_arn,
+            "arn:aws:kinesis:us-east-1:123456789012:stream/s"
+        ));
+        assert!(m(
+            stream_arn,
+            "arn:aws-cn:kinesis:cn-north-1:123456789012:stream/s"
+        ));
+        assert!(!m(
+            stream_arn,
+            "arn:aws:kinesis:us-east-1:123456789012:stream/"
+        ));
+        assert!(!m(
+            stream_arn,
+            "arn:aws:kinesis:us-east-1:123456789012:stream/a b"
+        ));
+        let consumer = "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+";
+        assert!(m(
+            consumer,
+            "arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1700000000"
+        ));
+        assert!(!m(
+            consumer,
+            "arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c"
+        ));
+        let resource = "arn:aws.*:kinesis:.*:\\d{12}:.*(stream|channel|queue)/\\S+";
+        assert!(m(
+            resource,
+            "arn:aws:kinesis:us-east-1:123456789012:queue/q"
+        ));
+        assert!(!m(
+            resource,
+            "arn:aws:kinesis:us-east-1:123456789012:table/q"
+        ));
+        assert!(m("[^:*]*", ""));
+        assert!(!m("[^:*]*", "a:b"));
+        assert!(m("[0-9A-Za-z!\\-_'.*()\\/]+", "a-b_c'd.e*(f)/g!"));
+        assert!(!m("[0-9A-Za-z!\\-_'.*()\\/]+", "a b"));
+        assert!(m(
+            "arn:aws[-a-z0-9]*:s3:::[a-z0-9._-]{3,63}",
+            "arn:aws:s3:::my-bucket"
+        ));
+        assert!(!m(
+            "arn:aws[-a-z0-9]*:s3:::[a-z0-9._-]{3,63}",
+            "arn:aws:s3:::ab"
+        ));
+        assert!(m("[a-z0-9]{20}-[a-z0-9]{3}", "abcdefghij0123456789-abc"));
+        // `.` stops at line terminators; `\\S` at whitespace.
+        assert!(!m("a.b", "a\nb"));
+        // Matching is per character (code point), not per byte.
+        assert!(m("a.b", "a\u{e9}b"));
+        assert!(!m("a..b", "a\u{e9}b"));
+        // A long non-matching value stays fast (no backtracking).
+        let long = format!("arn:aws:kinesis:{}", ":".repeat(20000));
+        assert!(!m(resource, &long));
+    }
+
+    #[test]
+    fn regex_constructs() {
+        let r = |p: &str| Regex::new(p).unwrap();
+        assert!(r("ab|cd").is_match("cd"));
+        assert!(!r("ab|cd").is_match("abcd"));
+        assert!(r("(?:ab)+c?").is_match("ababab"));
+        assert!(r("x{2,}").is_match("xxxx"));
+        assert!(!r("x{2,}").is_match("x"));
+        assert!(r("x{3}").is_match("xxx"));
+        assert!(r("[^a-c]\\w\\s\\D").is_match("d_ x"));
+        assert!(r("a{1,2}b{").is_match("aab{"));
+        assert!(r("()*").is_match(""));
+        assert!(Regex::new("(ab").is_err());
+        assert!(Regex::new("ab)").is_err());
+        assert!(Regex::new("[ab").is_err());
+        assert!(Regex::new("*a").is_err());
     }
 }

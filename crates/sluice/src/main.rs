@@ -39,6 +39,12 @@ enum Command {
         #[command(subcommand)]
         cmd: cli::GroupCmd,
     },
+    /// Kinesis streams over the Kinesis endpoint: create, list, describe, delete, split, merge,
+    /// scale.
+    Stream {
+        #[command(subcommand)]
+        cmd: cli::StreamCmd,
+    },
 }
 
 /// Makes a decoder's trusted-length allocations harmless (see `sluice_kafka::alloc`).
@@ -53,5 +59,6 @@ fn main() -> ExitCode {
         Command::Produce(args) => cli::run(cli::Invocation::Produce(args)),
         Command::Consume(args) => cli::run(cli::Invocation::Consume(args)),
         Command::Group { cmd } => cli::run(cli::Invocation::Group(cmd)),
+        Command::Stream { cmd } => cli::run(cli::Invocation::Stream(cmd)),
     }
 }

@@ -405,7 +405,7 @@ impl SessionTask {
     fn event_content_type(&self) -> &'static str {
         match self.encoding {
             Encoding::Json => "application/json",
-            Encoding::Cbor => "application/cbor",
+            Encoding::Cbor => "application/x-amz-cbor-1.1",
         }
     }
 

@@ -22,6 +22,9 @@ pub const GET_RECORDS_MAX_BYTES: usize = 10 << 20;
 pub const PUT_RECORDS_MAX_BYTES: usize = 10 << 20;
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
+/// A (key, value, timestamp) row for `sluice_log::batch::build`.
+type BatchRow<'a> = (Option<&'a [u8]>, Option<&'a [u8]>, i64);
+
 /// One record to put, decoded.
 struct Incoming {
     key: String,
@@ -58,8 +61,17 @@ fn hash_of(key: &str, explicit: Option<&str>) -> KResult<u128> {
     }
 }
 
-fn incoming(ctx: &Context, v: &Value) -> KResult<Incoming> {
-    let key = str_of(v, "PartitionKey").unwrap_or("").to_string();
+/// `path` is where the record sits in the request, for the validation message
+/// (`partitionKey`, or `records.3.member.partitionKey`).
+fn incoming(ctx: &Context, v: &Value, path: &str) -> KResult<Incoming> {
+    // The current model leaves PartitionKey optional (for AUTO record distribution, which
+    // Sluice does not implement); without it there is nothing to route by.
+    let Some(key) = str_of(v, "PartitionKey") else {
+        return Err(KinesisError::validation(format!(
+            "1 validation error detected: Value null at '{path}' failed to satisfy constraint: Member must not be null"
+        )));
+    };
+    let key = key.to_string();
     let data = decode_data(v.get("Data").unwrap_or(&Value::Null))?;
     let hash = hash_of(&key, str_of(v, "ExplicitHashKey"))?;
     let size = key.len() + data.len();
@@ -148,7 +160,7 @@ async fn put(
             for chunk in chunks(&recs, &idxs, max_batch) {
                 let now = now_ms();
                 let blob = {
-                    let rows: Vec<(Option<&[u8]>, Option<&[u8]>, i64)> = chunk
+                    let rows: Vec<BatchRow> = chunk
                         .iter()
                         .map(|&i| {
                             (
@@ -251,7 +263,7 @@ pub async fn put_record(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult
             )));
         }
     }
-    let rec = incoming(ctx, input)?;
+    let rec = incoming(ctx, input, "partitionKey")?;
     let mut out = put(ctx, r, &s.topic.name, vec![rec]).await?;
     match out.pop() {
         Some(PutResult::Ok { shard, seq }) => {
@@ -279,8 +291,8 @@ pub async fn put_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResul
         .unwrap_or_default();
     let mut recs = Vec::with_capacity(list.len());
     let mut total = 0usize;
-    for v in &list {
-        let rec = incoming(ctx, v)?;
+    for (i, v) in list.iter().enumerate() {
+        let rec = incoming(ctx, v, &format!("records.{}.member.partitionKey", i + 1))?;
         total += rec.key.len() + rec.data.len();
         recs.push(rec);
     }
@@ -496,8 +508,15 @@ pub(crate) fn fetch(
         .ok_or_else(|| KinesisError::internal("Internal service failure."))?;
     let shard = &s.meta.shards[index as usize];
     let stop = stop_offset(&s.meta, index, &partition);
-    let out = records::read(&partition, offset, limit, max_bytes, stop).map_err(read_error)?;
     let now = now_ms();
+    let retention_ms = ctx.broker.topic_log_config(&s.topic).retention_ms;
+    let min_ts = if retention_ms > 0 {
+        now - retention_ms
+    } else {
+        i64::MIN
+    };
+    let out =
+        records::read(&partition, offset, limit, max_bytes, stop, min_ts).map_err(read_error)?;
     let bytes: usize = out.records.iter().map(records::StoredRecord::size).sum();
     ctx.broker
         .record_read(&partition, bytes as u64, out.records.len() as u64);

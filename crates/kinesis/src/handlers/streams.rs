@@ -235,10 +235,8 @@ pub fn describe_stream(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<
     let name = stream_name(input, r)?;
     let s = find_stream(ctx, r, &name)?;
     let limit = int_of(input, "Limit").unwrap_or(100).clamp(1, 10_000) as usize;
-    let after = match str_of(input, "ExclusiveStartShardId") {
-        Some(id) => Some(super::shard_index(id).unwrap_or(-1)),
-        None => None,
-    };
+    let after =
+        str_of(input, "ExclusiveStartShardId").map(|id| super::shard_index(id).unwrap_or(-1));
     let now = now_ms();
     let mut listed: Vec<Value> = Vec::new();
     let mut more = false;

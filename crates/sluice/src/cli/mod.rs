@@ -1,11 +1,12 @@
 //! The command-line client: `sluice topic|produce|consume|group` talk to a running server over
-//! the Kafka protocol, like a tiny kcat. This file owns the argument types `main.rs` plugs into
-//! clap and `run`, which builds a current-thread runtime, runs one command and turns its error into
-//! a one-line `error: ...` and exit code 1. It never touches the log or broker crates directly.
+//! the Kafka protocol, like a tiny kcat; `sluice stream` talks to its Kinesis endpoint (AWS JSON
+//! 1.1 over HTTP/1.1). This file owns the argument types `main.rs` plugs into clap and `run`,
+//! which builds a current-thread runtime, runs one command and turns its error into a one-line
+//! `error: ...` and exit code 1. It never touches the log or broker crates directly.
 //!
 //! Layers, bytes first: `conn` (frames, headers, ApiVersions) → `metadata` (Metadata,
 //! ListOffsets) and `records` (batch encode/decode) → the commands `topic`, `produce`, `consume`,
-//! `group`.
+//! `group`. `stream` is self-contained: its HTTP client, requests and rendering.
 
 mod conn;
 mod consume;
@@ -16,6 +17,7 @@ mod metadata;
 mod partition;
 mod produce;
 mod records;
+mod stream;
 mod topic;
 
 use std::process::ExitCode;
@@ -70,6 +72,101 @@ pub enum TopicCmd {
         name: String,
         #[command(flatten)]
         connect: ConnectArgs,
+    },
+}
+
+// Where the Kinesis endpoint is; every `stream` command takes it.
+#[derive(clap::Args, Debug, Clone)]
+pub struct KinesisArgs {
+    /// Kinesis endpoint to talk to (plain HTTP; an `http://` prefix is accepted).
+    #[arg(
+        long,
+        env = "SLUICE_KINESIS",
+        default_value = "127.0.0.1:4567",
+        value_name = "HOST:PORT",
+        value_parser = parse_kinesis_endpoint
+    )]
+    pub kinesis: String,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum StreamCmd {
+    /// Create a stream (provisioned with --shards, or on-demand).
+    Create {
+        /// Stream name.
+        name: String,
+        /// Number of shards; required unless --on-demand.
+        #[arg(
+            long,
+            required_unless_present = "on_demand",
+            value_parser = clap::value_parser!(i32).range(1..)
+        )]
+        shards: Option<i32>,
+        /// Create an on-demand stream (the server picks its shard count).
+        #[arg(long)]
+        on_demand: bool,
+        #[command(flatten)]
+        endpoint: KinesisArgs,
+    },
+    /// List streams, one `NAME<TAB>STATUS<TAB>MODE<TAB>OPEN_SHARDS` line each, sorted by name.
+    List {
+        #[command(flatten)]
+        endpoint: KinesisArgs,
+    },
+    /// Show a stream's status, mode and retention, and a table of its shards (parents, hash key
+    /// range, sequence number range, open or closed).
+    Describe {
+        /// Stream name.
+        name: String,
+        #[command(flatten)]
+        endpoint: KinesisArgs,
+    },
+    /// Delete a stream.
+    Delete {
+        /// Stream name.
+        name: String,
+        /// Also delete its registered enhanced fan-out consumers (otherwise refused).
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        endpoint: KinesisArgs,
+    },
+    /// Split an open shard in two; the parent closes and two children take its range.
+    Split {
+        /// Stream name.
+        name: String,
+        /// Shard to split: `shardId-000000000001` or just `1`.
+        #[arg(value_parser = parse_shard_id)]
+        shard: String,
+        /// First hash key of the upper child [default: the middle of the shard's range].
+        #[arg(long, value_name = "HASHKEY", value_parser = clap::value_parser!(u128))]
+        at: Option<u128>,
+        #[command(flatten)]
+        endpoint: KinesisArgs,
+    },
+    /// Merge two open shards with adjacent hash key ranges into one.
+    Merge {
+        /// Stream name.
+        name: String,
+        /// First shard: `shardId-000000000001` or just `1`.
+        #[arg(value_parser = parse_shard_id)]
+        shard_a: String,
+        /// The shard adjacent to it.
+        #[arg(value_parser = parse_shard_id)]
+        shard_b: String,
+        #[command(flatten)]
+        endpoint: KinesisArgs,
+    },
+    /// Reshard to N open shards with even hash key ranges (UpdateShardCount, UNIFORM_SCALING;
+    /// N within half to double the open shard count).
+    Scale {
+        /// Stream name.
+        name: String,
+        /// Target number of open shards.
+        #[arg(value_parser = clap::value_parser!(i32).range(1..))]
+        shards: i32,
+        #[command(flatten)]
+        endpoint: KinesisArgs,
     },
 }
 
@@ -192,6 +289,7 @@ pub enum Invocation {
     Produce(ProduceArgs),
     Consume(ConsumeArgs),
     Group(GroupCmd),
+    Stream(StreamCmd),
 }
 
 /// Runs one client command on a current-thread runtime; errors print as one line and exit 1.
@@ -224,6 +322,7 @@ async fn dispatch(inv: Invocation) -> error::Result<()> {
         Invocation::Produce(args) => produce::run(args).await,
         Invocation::Consume(args) => consume::run(args).await,
         Invocation::Group(cmd) => group::run(cmd).await,
+        Invocation::Stream(cmd) => stream::run(cmd).await,
     }
 }
 
@@ -239,6 +338,35 @@ fn parse_separator(s: &str) -> Result<String, String> {
         return Err("the separator must not be empty".to_string());
     }
     Ok(s.to_string())
+}
+
+/// `--kinesis`: `HOST:PORT`, or `http://HOST:PORT[/]`. TLS is not spoken.
+fn parse_kinesis_endpoint(s: &str) -> Result<String, String> {
+    let trimmed = s.trim();
+    if trimmed.starts_with("https://") {
+        return Err("https is not supported: the Kinesis endpoint speaks plain HTTP".to_string());
+    }
+    let hostport = trimmed.strip_prefix("http://").unwrap_or(trimmed);
+    let hostport = hostport.strip_suffix('/').unwrap_or(hostport);
+    if hostport.is_empty() || hostport.contains(['/', ' ']) || !hostport.contains(':') {
+        return Err(format!("expected HOST:PORT, got '{s}'"));
+    }
+    Ok(hostport.to_string())
+}
+
+/// A shard id as the server spells it: `shardId-` and 12 digits. Accepts the bare number too.
+fn parse_shard_id(s: &str) -> Result<String, String> {
+    let digits = s.strip_prefix("shardId-").unwrap_or(s);
+    let index = match digits.bytes().all(|b| b.is_ascii_digit()) {
+        true => digits.parse::<i32>().ok(),
+        false => None,
+    };
+    match index {
+        Some(i) => Ok(format!("shardId-{i:012}")),
+        None => Err(format!(
+            "expected a shard id like shardId-000000000001 or its number, got '{s}'"
+        )),
+    }
 }
 
 fn parse_start_offset(s: &str) -> Result<StartOffset, String> {
@@ -277,6 +405,10 @@ mod tests {
         Group {
             #[command(subcommand)]
             cmd: GroupCmd,
+        },
+        Stream {
+            #[command(subcommand)]
+            cmd: StreamCmd,
         },
     }
 
@@ -452,5 +584,130 @@ mod tests {
         };
         assert_eq!((group.as_str(), connect.bootstrap.as_str()), ("g1", "h:1"));
         assert!(parse(&["group", "describe"]).is_err());
+    }
+
+    /// Goal: stream subcommands parse with the documented defaults, shard ids normalise and
+    /// bad values are refused at parse time; method: parse every subcommand.
+    #[test]
+    fn stream_arguments_parse() {
+        let stream = |args: &[&str]| match parse(args) {
+            Ok(TestCommand::Stream { cmd }) => Ok(cmd),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e),
+        };
+        let Ok(StreamCmd::Create {
+            name,
+            shards,
+            on_demand,
+            endpoint,
+        }) = stream(&["stream", "create", "s", "--shards", "3"])
+        else {
+            panic!()
+        };
+        assert_eq!((name.as_str(), shards, on_demand), ("s", Some(3), false));
+        assert!(!endpoint.kinesis.is_empty());
+        let Ok(StreamCmd::Create {
+            shards, on_demand, ..
+        }) = stream(&["stream", "create", "s", "--on-demand"])
+        else {
+            panic!()
+        };
+        assert_eq!((shards, on_demand), (None, true));
+        assert!(
+            stream(&["stream", "create", "s"]).is_err(),
+            "needs --shards"
+        );
+        assert!(stream(&["stream", "create", "s", "--shards", "0"]).is_err());
+        let args = [
+            "stream",
+            "split",
+            "s",
+            "7",
+            "--at",
+            "340282366920938463463374607431768211455",
+        ];
+        let Ok(StreamCmd::Split { shard, at, .. }) = stream(&args) else {
+            panic!()
+        };
+        assert_eq!(
+            (shard.as_str(), at),
+            ("shardId-000000000007", Some(u128::MAX))
+        );
+        let args = ["stream", "split", "s", "shardId-000000000001"];
+        let Ok(StreamCmd::Split { shard, at, .. }) = stream(&args) else {
+            panic!()
+        };
+        assert_eq!((shard.as_str(), at), ("shardId-000000000001", None));
+        let too_big = [
+            "stream",
+            "split",
+            "s",
+            "1",
+            "--at",
+            "340282366920938463463374607431768211456",
+        ];
+        assert!(stream(&too_big).is_err());
+        assert!(stream(&["stream", "split", "s", "shard-1"]).is_err());
+        let args = [
+            "stream",
+            "merge",
+            "s",
+            "shardId-2",
+            "3",
+            "--kinesis",
+            "http://h:1/",
+        ];
+        let Ok(StreamCmd::Merge {
+            shard_a,
+            shard_b,
+            endpoint,
+            ..
+        }) = stream(&args)
+        else {
+            panic!()
+        };
+        assert_eq!(shard_a, "shardId-000000000002");
+        assert_eq!(shard_b, "shardId-000000000003");
+        assert_eq!(endpoint.kinesis, "h:1");
+        let Ok(StreamCmd::Scale { name, shards, .. }) = stream(&["stream", "scale", "s", "4"])
+        else {
+            panic!()
+        };
+        assert_eq!((name.as_str(), shards), ("s", 4));
+        assert!(stream(&["stream", "scale", "s", "0"]).is_err());
+        let Ok(StreamCmd::Delete { force, .. }) = stream(&["stream", "delete", "s", "--force"])
+        else {
+            panic!()
+        };
+        assert!(force);
+        assert!(matches!(
+            stream(&["stream", "list"]),
+            Ok(StreamCmd::List { .. })
+        ));
+        assert!(stream(&["stream", "describe", "s", "--kinesis", "https://h:1"]).is_err());
+        assert!(stream(&["stream", "describe", "s", "--kinesis", "nohost"]).is_err());
+    }
+
+    /// Goal: endpoint and shard id parsers accept the spellings users type; method: table.
+    #[test]
+    fn endpoint_and_shard_id_parsers() {
+        assert_eq!(
+            parse_kinesis_endpoint("127.0.0.1:4567").unwrap(),
+            "127.0.0.1:4567"
+        );
+        assert_eq!(
+            parse_kinesis_endpoint("http://[::1]:4567/").unwrap(),
+            "[::1]:4567"
+        );
+        assert!(parse_kinesis_endpoint("http://h:1/path").is_err());
+        assert!(parse_kinesis_endpoint("").is_err());
+        assert_eq!(parse_shard_id("0").unwrap(), "shardId-000000000000");
+        assert_eq!(
+            parse_shard_id("shardId-000000000012").unwrap(),
+            "shardId-000000000012"
+        );
+        assert!(parse_shard_id("shardId-").is_err());
+        assert!(parse_shard_id("-1").is_err());
+        assert!(parse_shard_id("99999999999").is_err());
     }
 }
