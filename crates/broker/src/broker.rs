@@ -550,7 +550,19 @@ impl Broker {
         blob: &[u8],
         wait: bool,
     ) -> Result<(AppendOutcome, Option<oneshot::Receiver<FlushReply>>), ProduceError> {
-        let outcome = partition.append(blob, now_ms())?;
+        self.append_max(partition, blob, wait, None)
+    }
+
+    /// `append` with a batch size limit other than the topic's `max.message.bytes` (the Kinesis
+    /// front builds its own batches, bounded by Kinesis's record size instead).
+    pub fn append_max(
+        &self,
+        partition: &Arc<Partition>,
+        blob: &[u8],
+        wait: bool,
+        max_batch_bytes: Option<usize>,
+    ) -> Result<(AppendOutcome, Option<oneshot::Receiver<FlushReply>>), ProduceError> {
+        let outcome = partition.append_max(blob, now_ms(), max_batch_bytes)?;
         let always = self.config.flush == crate::config::FlushPolicy::Always;
         let waiter = if always && partition.high_watermark() > outcome.last_offset {
             None // a retried duplicate that is already durable

@@ -128,7 +128,20 @@ impl Partition {
 
     /// Validate and append one produce's records blob, applying idempotence rules.
     pub fn append(&self, blob: &[u8], now_ms: i64) -> Result<AppendOutcome, ProduceError> {
-        let max_bytes = self.lock_log(|log| Ok(log.config().max_message_bytes))?;
+        self.append_max(blob, now_ms, None)
+    }
+
+    /// `append` with the batch size limit given, or the log's `max.message.bytes`.
+    pub fn append_max(
+        &self,
+        blob: &[u8],
+        now_ms: i64,
+        max_batch_bytes: Option<usize>,
+    ) -> Result<AppendOutcome, ProduceError> {
+        let max_bytes = match max_batch_bytes {
+            Some(m) => m,
+            None => self.lock_log(|log| Ok(log.config().max_message_bytes))?,
+        };
         let infos = batch::validate(blob, max_bytes)?;
         let idempotent = infos.iter().any(|b| b.header.producer_id >= 0);
         if idempotent && infos.len() != 1 {

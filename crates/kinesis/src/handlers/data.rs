@@ -22,6 +22,9 @@ pub const GET_RECORDS_MAX_BYTES: usize = 10 << 20;
 pub const PUT_RECORDS_MAX_BYTES: usize = 10 << 20;
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
+/// Room for a batch header and one record's framing around a record's key and data.
+const BATCH_OVERHEAD: usize = 4096;
+
 /// A (key, value, timestamp) row for `sluice_log::batch::build`.
 type BatchRow<'a> = (Option<&'a [u8]>, Option<&'a [u8]>, i64);
 
@@ -110,7 +113,13 @@ async fn put(
             .broker
             .stream(name)
             .ok_or_else(|| KinesisError::stream_not_found(name, &r.account))?;
-        let max_batch = ctx.broker.topic_log_config(&s.topic).max_message_bytes;
+        // Batches are ours: bounded by the topic's max.message.bytes, or by one Kinesis record
+        // (up to max_record_bytes) plus batch overhead if that is larger.
+        let max_batch = ctx
+            .broker
+            .topic_log_config(&s.topic)
+            .max_message_bytes
+            .max(ctx.config.max_record_bytes + BATCH_OVERHEAD);
         // Group by shard, keeping request order within each shard.
         let mut by_shard: Vec<(i32, Vec<usize>)> = Vec::new();
         for &i in &pending {
@@ -172,7 +181,10 @@ async fn put(
                         .collect();
                     sluice_log::batch::build(&rows, -1, -1, -1)
                 };
-                match ctx.broker.append(&partition, &blob, true) {
+                match ctx
+                    .broker
+                    .append_max(&partition, &blob, true, Some(max_batch))
+                {
                     Ok((outcome, waiter)) => {
                         let bytes: usize = chunk
                             .iter()
@@ -234,12 +246,12 @@ async fn put(
 /// Split one shard's records into batches under `max_batch` bytes (record overhead included
 /// with a margin), keeping order.
 fn chunks(recs: &[Incoming], idxs: &[usize], max_batch: usize) -> Vec<Vec<usize>> {
-    let budget = max_batch.saturating_sub(128).max(1024);
+    let budget = max_batch.saturating_sub(BATCH_OVERHEAD).max(1024);
     let mut out = Vec::new();
     let mut cur = Vec::new();
     let mut size = 0usize;
     for &i in idxs {
-        let sz = recs[i].key.len() + recs[i].data.len() + 24;
+        let sz = recs[i].key.len() + recs[i].data.len() + 40;
         if !cur.is_empty() && size + sz > budget {
             out.push(std::mem::take(&mut cur));
             size = 0;
