@@ -262,6 +262,32 @@ async fn handle(ctx: Arc<Context>, req: Request<Incoming>) -> Response<ReplyBody
             return error_response(&e, enc);
         }
     };
+    respond(ctx, parts, enc, body, started).await
+}
+
+/// Answer a Kinesis request whose body has been read: authenticate, parse, validate, dispatch.
+pub async fn answer(
+    ctx: Arc<Context>,
+    parts: hyper::http::request::Parts,
+    body: Bytes,
+) -> Response<ReplyBody> {
+    let Some(enc) = encoding_of(&parts.headers) else {
+        return xml_error(
+            403,
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        );
+    };
+    respond(ctx, parts, enc, body, Instant::now()).await
+}
+
+async fn respond(
+    ctx: Arc<Context>,
+    parts: hyper::http::request::Parts,
+    enc: Encoding,
+    body: Bytes,
+    started: Instant,
+) -> Response<ReplyBody> {
     // Authentication comes before the operation is looked at, as AWS does.
     let signed = if ctx.config.credentials.is_empty() {
         sigv4::check_well_formed(&parts.method, &parts.uri, &parts.headers)
