@@ -24,7 +24,7 @@ import pytest
 from botocore.eventstream import EventStreamBuffer
 from botocore.exceptions import ClientError
 from confluent_kafka import KafkaError, Producer
-from confluent_kafka.admin import AdminClient, NewPartitions
+from confluent_kafka.admin import AdminClient, NewPartitions, NewTopic
 
 from kafka_util import consume_all, create_topic, produce
 from kinesis_util import (ACCOUNT, CBOR_CT, JSON_CT, MAX_HASH, REGION, TARGET_PREFIX,
@@ -225,13 +225,6 @@ def test_record_edge_cases(k, kraw):
     for x in everything:
         if x["PartitionKey"] != "empty":
             assert x["Data"].decode() == x["PartitionKey"]
-    # A record of exactly 1 MiB (partition key + data) is accepted and read back whole.
-    big = bytes(random.Random(1).getrandbits(8) for _ in range(1024 * 1024 - 1))
-    res = k.put_record(StreamName=name, Data=big, PartitionKey="B", ExplicitHashKey="0")
-    it = k.get_shard_iterator(StreamName=name, ShardId=res["ShardId"],
-                              ShardIteratorType="AT_SEQUENCE_NUMBER",
-                              StartingSequenceNumber=res["SequenceNumber"])["ShardIterator"]
-    assert k.get_records(ShardIterator=it, Limit=1)["Records"][0]["Data"] == big
     # GetRecords honours Limit and says how far behind the tip it is.
     for i in range(5):
         k.put_record(StreamName=name, Data=str(i).encode(), PartitionKey="lim",
@@ -249,6 +242,21 @@ def test_record_edge_cases(k, kraw):
             break
         it = r["NextShardIterator"]
     assert [x["Data"] for x in got if x["PartitionKey"] == "lim"] == [b"0", b"1", b"2", b"3", b"4"]
+
+
+def test_record_of_exactly_one_mib(k):
+    """The largest record Kinesis takes by default: partition key + data = 1 MiB."""
+    name = unique_stream("onemib")
+    create_stream(k, name, 1)
+    big = random.Random(1).randbytes(1024 * 1024 - 1)
+    res = k.put_record(StreamName=name, Data=big, PartitionKey="B")
+    it = k.get_shard_iterator(StreamName=name, ShardId=res["ShardId"],
+                              ShardIteratorType="AT_SEQUENCE_NUMBER",
+                              StartingSequenceNumber=res["SequenceNumber"])["ShardIterator"]
+    assert k.get_records(ShardIterator=it, Limit=1)["Records"][0]["Data"] == big
+    r = k.put_records(StreamName=name, Records=[{"Data": big, "PartitionKey": "C"},
+                                                {"Data": b"small", "PartitionKey": "D"}])
+    assert r["FailedRecordCount"] == 0, r["Records"]
 
 
 def test_large_put_records_batch(k):
@@ -1129,17 +1137,33 @@ def test_kafka_topic_is_a_stream(module_server, k):
     assert not [n for n in names if n.startswith("__")], f"internal topics listed as streams: {names}"
 
 
-def test_kafka_cannot_add_partitions_to_a_resharded_stream(module_server, k):
+@pytest.mark.parametrize("reshard", [False, True])
+def test_kafka_cannot_add_partitions_to_a_kinesis_stream(module_server, k, reshard):
+    """An open shard's hash range never changes under Kinesis clients, so Kafka cannot grow a
+    stream created through Kinesis, resharded or not (docs/KINESIS.md)."""
     name = unique_stream("noadd")
     create_stream(k, name, 2)
-    k.split_shard(StreamName=name, ShardToSplit=shard_id(0), NewStartingHashKey=str(2 ** 126))
-    wait_active(k, name)
+    if reshard:
+        k.split_shard(StreamName=name, ShardToSplit=shard_id(0), NewStartingHashKey=str(2 ** 126))
+        wait_active(k, name)
     before = k.list_shards(StreamName=name)["Shards"]
     admin = AdminClient({"bootstrap.servers": module_server.bootstrap})
     fut = admin.create_partitions([NewPartitions(name, 6)], request_timeout=15)[name]
-    with pytest.raises(Exception):
+    with pytest.raises(Exception) as e:
         fut.result(15)
+    assert "INVALID_PARTITIONS" in str(e.value) or "Kinesis stream" in str(e.value)
     assert k.list_shards(StreamName=name)["Shards"] == before
+
+
+def test_kafka_topic_can_grow_and_its_stream_view_follows(module_server, k):
+    name = unique_stream("grow")
+    admin = AdminClient({"bootstrap.servers": module_server.bootstrap})
+    admin.create_topics([NewTopic(name, 2)])[name].result(15)
+    admin.create_partitions([NewPartitions(name, 4)])[name].result(15)
+    shards = k.list_shards(StreamName=name)["Shards"]
+    assert len(shards) == 4
+    assert int(shards[0]["HashKeyRange"]["StartingHashKey"]) == 0
+    assert int(shards[-1]["HashKeyRange"]["EndingHashKey"]) == 2 ** 128 - 1
 
 
 
@@ -1380,6 +1404,14 @@ def test_consumers_and_subscribe_to_shard(module_server, k):
             break
         time.sleep(0.1)
     assert names == ["app-1"]
+    # The ARN names one registration: a consumer registered again under the same name (a
+    # second later) has a new ARN, and the old one is gone.
+    time.sleep(1.1)
+    again = k.register_stream_consumer(StreamARN=arn, ConsumerName="app-2")["Consumer"]
+    assert again["ConsumerARN"] != c2["ConsumerARN"]
+    expect_error("ResourceNotFoundException", k.describe_stream_consumer,
+                 ConsumerARN=c2["ConsumerARN"])
+    k.deregister_stream_consumer(ConsumerARN=again["ConsumerARN"])
     expect_error("ResourceInUseException", k.delete_stream, StreamName=name)
     k.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
     wait_gone(k, name)
@@ -1600,6 +1632,13 @@ def test_state_survives_kill9(server):
     assert [(x["ConsumerName"], x["ConsumerARN"]) for x in consumers] == \
         [("keeper", cons["ConsumerARN"])]
     assert wait_consumer_active(k, cons["ConsumerARN"])["ConsumerName"] == "keeper"
+    resp = kinesis_client(server, read_timeout=15).subscribe_to_shard(
+        ConsumerARN=cons["ConsumerARN"], ShardId=shard_id(1),
+        StartingPosition={"Type": "TRIM_HORIZON"})
+    want1 = sum(1 for sh, _ in acked.values() if sh == shard_id(1))
+    got1, _ = collect_events(resp, want1)
+    resp["EventStream"].close()
+    assert len(got1) == want1, f"SubscribeToShard after restart gave {len(got1)} of {want1}"
     assert other in k.list_streams()["StreamNames"]
 
     # Every acked record is there once, where it was acked.

@@ -471,36 +471,13 @@ impl Broker {
         }
         let mut next = cat.clone();
         let meta = next.topics.get_mut(name).ok_or(AdminError::UnknownTopic)?;
-        if let Some(stream) = &mut meta.stream {
-            // Kafka adds partitions; the stream view gets them as open shards. Only a stream
-            // whose shards are still the even split can be re-split evenly.
-            let even = crate::streams::StreamMeta::derived(current, meta.created_ms);
-            let same_ranges = stream.shards.len() == even.shards.len()
-                && stream.shards.iter().zip(&even.shards).all(|(a, b)| {
-                    a.is_open() && a.start_hash == b.start_hash && a.end_hash == b.end_hash
-                });
-            if !same_ranges {
-                return Err(AdminError::InvalidPartitions(format!(
-                    "Topic '{name}' was resharded through Kinesis; add shards with SplitShard or UpdateShardCount instead."
-                )));
-            }
-            let now = now_ms();
-            let ranges = crate::streams::uniform_ranges(count as usize);
-            for (i, (start, end)) in ranges.into_iter().enumerate() {
-                if let Some(s) = stream.shards.get_mut(i) {
-                    s.start_hash = start;
-                    s.end_hash = end;
-                } else {
-                    stream.shards.push(crate::streams::ShardMeta {
-                        start_hash: start,
-                        end_hash: end,
-                        parent: None,
-                        adjacent_parent: None,
-                        created_ms: now,
-                        closed_end_offset: None,
-                    });
-                }
-            }
+        if meta.stream.is_some() {
+            // Kinesis clients take an open shard's hash key range as fixed; changing it under
+            // them (as an even re-split would) breaks per-key order. Streams made or changed
+            // through Kinesis grow with UpdateShardCount or SplitShard, which close parents.
+            return Err(AdminError::InvalidPartitions(format!(
+                "Topic '{name}' is a Kinesis stream; add shards with UpdateShardCount or SplitShard instead."
+            )));
         }
         meta.partitions = count;
         let log_config = meta.configs.log_config(&self.config.log_defaults);

@@ -165,7 +165,12 @@ pub fn decode(s: &str) -> Option<Decoded> {
 /// index 0 (a shard's StartingSequenceNumber) sorts before every record: AFTER_SEQUENCE_NUMBER
 /// with it starts at the shard's first record, as on AWS.
 pub fn for_record(shard: i32, shard_created_ms: i64, offset: i64, arrival_ms: i64) -> String {
-    encode(shard, shard_created_ms, offset as u64 + 1, arrival_ms)
+    encode(
+        shard,
+        shard_created_ms,
+        (offset.max(-1) + 1) as u64,
+        arrival_ms,
+    )
 }
 
 /// The offset a decoded sequence number points at (-1 for a shard's starting number).
@@ -226,6 +231,18 @@ mod tests {
                 shard: 17,
                 index: ENDING_INDEX
             })
+        );
+    }
+
+    #[test]
+    fn before_the_first_record_is_the_starting_number() {
+        let created = 1_795_000_000_000;
+        let start = encode(2, created, 0, created);
+        assert_eq!(for_record(2, created, -1, created), start);
+        assert_eq!(offset_of(&decode(&start).unwrap()), -1);
+        assert_eq!(
+            offset_of(&decode(&for_record(2, created, 7, created)).unwrap()),
+            7
         );
     }
 
