@@ -13,8 +13,6 @@ pub struct KinesisConfig {
     pub create_delay_ms: u64,
     /// How long a stream reports UPDATING after resharding or a mode change.
     pub update_delay_ms: u64,
-    /// How long DeleteStream's DELETING lasts before the stream is gone.
-    pub delete_delay_ms: u64,
     /// Open shards across all streams (AWS's account shard limit).
     pub shard_limit: usize,
     /// On-demand streams per account.
@@ -45,7 +43,6 @@ impl Default for KinesisConfig {
             default_region: "us-east-1".into(),
             create_delay_ms: 0,
             update_delay_ms: 0,
-            delete_delay_ms: 0,
             shard_limit: 500,
             on_demand_stream_limit: 50,
             on_demand_shards: 4,
