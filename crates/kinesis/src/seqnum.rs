@@ -77,8 +77,15 @@ impl U256 {
             self = q;
         }
         let mut s = chunks.pop().unwrap().to_string();
-        for c in chunks.iter().rev() {
-            s.push_str(&format!("{c:019}"));
+        let mut buf = [0u8; 19];
+        for &c in chunks.iter().rev() {
+            // Zero-padded to 19 digits, without the formatting machinery (hot path).
+            let mut c = c;
+            for d in buf.iter_mut().rev() {
+                *d = b'0' + (c % 10) as u8;
+                c /= 10;
+            }
+            s.push_str(std::str::from_utf8(&buf).unwrap_or_default());
         }
         s
     }

@@ -340,6 +340,13 @@ async fn respond(
         account: ctx.config.account_id.clone(),
         encoding: enc,
     };
+    // The hot paths take well-formed JSON requests directly; anything they do not take (any
+    // doubt about validity) goes the general way, which words every error exactly.
+    if enc == Encoding::Json && op == Operation::PutRecords {
+        if let Some(result) = handlers::data::put_records_fast(&ctx, &rctx, &body).await {
+            return finish(&ctx, op, enc, labels, started, result);
+        }
+    }
     let input = match enc {
         Encoding::Json => parse_json(&body),
         Encoding::Cbor => cbor::decode_request(op, &body).map_err(input_error),
@@ -354,7 +361,20 @@ async fn respond(
         },
         Err(e) => Err(e),
     };
+    finish(&ctx, op, enc, labels, started, result)
+}
+
+fn finish(
+    ctx: &Context,
+    op: Operation,
+    enc: Encoding,
+    labels: ApiLabels,
+    started: Instant,
+    result: Result<Reply, KinesisError>,
+) -> Response<ReplyBody> {
+    let m = ctx.broker.metrics();
     let reply = match result {
+        Ok(Reply::RawJson(body)) => response(200, enc.content_type(), ReplyBody::Full(Some(body))),
         Ok(Reply::Json(v)) => {
             let body = match enc {
                 Encoding::Json => Bytes::from(serde_json::to_vec(&v).unwrap_or_default()),

@@ -6,7 +6,7 @@
 //! subscription of the same consumer to the same shard within 5 s of the first gets
 //! ResourceInUseException; later, it takes over and the older session ends.
 
-use super::data::{fetch, read_error};
+use super::data::{fetch, read_error, record_json};
 use super::{
     child_shards_json, find_shard, find_stream, int_of, obj, str_of, stream_name_from_arn,
     timestamp, Reply, RequestCtx,
@@ -467,23 +467,28 @@ impl SessionTask {
                 first = false;
                 let shard = &s.meta.shards[self.index as usize];
                 // Resume point: the last record sent, else just before the next offset.
-                let continuation = f
+                let continuation = match f.records.last() {
+                    Some(last) => seqnum::for_record(
+                        self.index,
+                        shard.created_ms,
+                        last.offset,
+                        last.timestamp_ms,
+                    ),
+                    None => seqnum::for_record(
+                        self.index,
+                        shard.created_ms,
+                        f.next_offset - 1,
+                        shard.created_ms,
+                    ),
+                };
+                let records: Vec<Value> = f
                     .records
-                    .last()
-                    .and_then(|r| r.get("SequenceNumber"))
-                    .cloned()
-                    .unwrap_or_else(|| {
-                        seqnum::for_record(
-                            self.index,
-                            shard.created_ms,
-                            f.next_offset - 1,
-                            shard.created_ms,
-                        )
-                        .into()
-                    });
+                    .iter()
+                    .map(|rec| record_json(self.index, f.shard_created_ms, rec))
+                    .collect();
                 let mut ev = obj();
-                ev.insert("Records".into(), Value::Array(f.records));
-                ev.insert("ContinuationSequenceNumber".into(), continuation);
+                ev.insert("Records".into(), Value::Array(records));
+                ev.insert("ContinuationSequenceNumber".into(), continuation.into());
                 ev.insert("MillisBehindLatest".into(), f.behind_ms.into());
                 if f.at_end {
                     ev.insert("ChildShards".into(), child_shards_json(&s.meta, self.index));

@@ -340,6 +340,144 @@ pub async fn put_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResul
     Ok(Value::Object(m))
 }
 
+/// PutRecords as JSON clients send it, without building a JSON tree: the body is parsed into
+/// borrowed fields, every constraint the model states is checked on them, and the reply is
+/// written directly. Returns None when the request is anything but plainly valid, so the
+/// general path (validation with AWS's exact wording) answers it instead.
+pub async fn put_records_fast(
+    ctx: &Context,
+    r: &RequestCtx,
+    body: &[u8],
+) -> Option<KResult<super::Reply>> {
+    use std::borrow::Cow;
+    #[derive(serde::Deserialize)]
+    struct Entry<'a> {
+        #[serde(rename = "Data", borrow)]
+        data: Cow<'a, str>,
+        #[serde(rename = "PartitionKey", borrow)]
+        key: Cow<'a, str>,
+        #[serde(rename = "ExplicitHashKey", borrow, default)]
+        explicit: Option<Cow<'a, str>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Request<'a> {
+        #[serde(rename = "StreamName", borrow, default)]
+        name: Option<Cow<'a, str>>,
+        #[serde(rename = "StreamARN", borrow, default)]
+        arn: Option<Cow<'a, str>>,
+        #[serde(rename = "Records", borrow)]
+        records: Vec<Entry<'a>>,
+    }
+    let req: Request = serde_json::from_slice(body).ok()?;
+    if req.records.is_empty() || req.records.len() > 500 {
+        return None;
+    }
+    let name = match (&req.name, &req.arn) {
+        (Some(n), None) => n.as_ref(),
+        (None, Some(a)) => {
+            let account = a.split(':').nth(4)?;
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            super::stream_name_from_arn(a)?
+        }
+        _ => return None,
+    };
+    let name_ok = !name.is_empty()
+        && name.len() <= 128
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-');
+    if !name_ok {
+        return None;
+    }
+    let mut recs = Vec::with_capacity(req.records.len());
+    let mut total = 0usize;
+    for e in &req.records {
+        let chars = e.key.chars().count();
+        if chars == 0 || chars > 256 {
+            return None;
+        }
+        if e.explicit
+            .as_deref()
+            .is_some_and(|h| h.is_empty() || h.len() > 39 || !h.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return None;
+        }
+        let data = BASE64.decode(e.data.as_bytes()).ok()?;
+        if data.len() > ctx.config.max_record_bytes {
+            return None;
+        }
+        let hash = match hash_of(&e.key, e.explicit.as_deref()) {
+            Ok(h) => h,
+            Err(_) => return None,
+        };
+        total += e.key.len() + data.len();
+        recs.push(Incoming {
+            key: e.key.clone().into_owned(),
+            data,
+            hash,
+        });
+    }
+    if total > PUT_RECORDS_MAX_BYTES
+        || recs
+            .iter()
+            .any(|r| r.key.len() + r.data.len() > ctx.config.max_record_bytes)
+    {
+        return None;
+    }
+    let name = name.to_string();
+    Some(put_records_reply(ctx, r, &name, recs).await)
+}
+
+async fn put_records_reply(
+    ctx: &Context,
+    r: &RequestCtx,
+    name: &str,
+    recs: Vec<Incoming>,
+) -> KResult<super::Reply> {
+    let s = ctx
+        .broker
+        .stream(name)
+        .ok_or_else(|| KinesisError::stream_not_found(name, &r.account))?;
+    if super::stream_status(&s.meta, now_ms()) == "CREATING" {
+        return Err(KinesisError::stream_not_found(name, &r.account));
+    }
+    let n = recs.len();
+    let results = put(ctx, r, name, recs).await?;
+    let failed = results
+        .iter()
+        .filter(|r| matches!(r, PutResult::Failed { .. }))
+        .count();
+    let mut out = Vec::with_capacity(64 + n * 110);
+    out.extend_from_slice(b"{\"FailedRecordCount\":");
+    out.extend_from_slice(failed.to_string().as_bytes());
+    out.extend_from_slice(b",\"EncryptionType\":\"NONE\",\"Records\":[");
+    for (i, res) in results.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match res {
+            PutResult::Ok { shard, seq } => {
+                out.extend_from_slice(b"{\"SequenceNumber\":\"");
+                out.extend_from_slice(seq.as_bytes());
+                out.extend_from_slice(b"\",\"ShardId\":\"");
+                out.extend_from_slice(shard_id(*shard).as_bytes());
+                out.extend_from_slice(b"\"}");
+            }
+            PutResult::Failed { code, message } => {
+                out.extend_from_slice(b"{\"ErrorCode\":");
+                super::push_json_str(&mut out, code);
+                out.extend_from_slice(b",\"ErrorMessage\":");
+                super::push_json_str(&mut out, message);
+                out.push(b'}');
+            }
+        }
+    }
+    out.extend_from_slice(b"]}");
+    Ok(super::Reply::RawJson(bytes::Bytes::from(out)))
+}
+
 /// Where readers of a shard stop: a closed shard's end, else the high watermark.
 fn stop_offset(meta: &StreamMeta, shard: i32, p: &Partition) -> i64 {
     let hw = p.high_watermark().0;
@@ -498,7 +636,8 @@ pub(crate) fn record_json(shard: i32, shard_created_ms: i64, rec: &records::Stor
 
 /// One read of a shard for GetRecords or SubscribeToShard.
 pub(crate) struct Fetched {
-    pub records: Vec<Value>,
+    pub records: Vec<records::StoredRecord>,
+    pub shard_created_ms: i64,
     pub bytes: usize,
     pub next_offset: i64,
     pub behind_ms: i64,
@@ -544,11 +683,8 @@ pub(crate) fn fetch(
         out.next_offset >= end && out.high_watermark >= end
     });
     Ok(Fetched {
-        records: out
-            .records
-            .iter()
-            .map(|rec| record_json(index, shard.created_ms, rec))
-            .collect(),
+        records: out.records,
+        shard_created_ms: shard.created_ms,
         bytes,
         next_offset: out.next_offset,
         behind_ms: behind,
@@ -556,7 +692,7 @@ pub(crate) fn fetch(
     })
 }
 
-pub fn get_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<Value> {
+pub fn get_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<super::Reply> {
     let it = str_of(input, "ShardIterator").unwrap_or("");
     let (s, pos) = open_iterator(ctx, r, it)?;
     let limit = int_of(input, "Limit").unwrap_or(10_000).clamp(1, 10_000) as usize;
@@ -577,21 +713,92 @@ pub fn get_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<Valu
         ctx.limits.charge_get(&s.topic.name, pos.shard, f.bytes);
     }
     let now = now_ms();
-    let recs = f.records;
-    let behind = f.behind_ms;
-    let mut m = obj();
-    m.insert("Records".into(), Value::Array(recs));
-    m.insert("MillisBehindLatest".into(), behind.into());
-    if f.at_end {
-        m.insert("ChildShards".into(), child_shards_json(&s.meta, pos.shard));
-    } else {
-        let next = ctx.iterators.encode(&Position {
+    let next = (!f.at_end).then(|| {
+        ctx.iterators.encode(&Position {
             stream: s.topic.id,
             shard: pos.shard,
             offset: f.next_offset,
             created_ms: now,
-        });
-        m.insert("NextShardIterator".into(), next.into());
+        })
+    });
+    if r.encoding == crate::server::Encoding::Json {
+        // The hot path: the reply is written directly, without a JSON tree.
+        let mut out = Vec::with_capacity(128 + f.bytes * 4 / 3 + f.records.len() * 150);
+        out.extend_from_slice(br#"{"Records":["#);
+        for (i, rec) in f.records.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_record_json(&mut out, pos.shard, f.shard_created_ms, rec);
+        }
+        out.extend_from_slice(br#"],"MillisBehindLatest":"#);
+        out.extend_from_slice(f.behind_ms.to_string().as_bytes());
+        match &next {
+            Some(it) => {
+                out.extend_from_slice(br#","NextShardIterator":""#);
+                out.extend_from_slice(it.as_bytes());
+                out.push(b'"');
+            }
+            None => {
+                out.extend_from_slice(br#","ChildShards":"#);
+                let children = child_shards_json(&s.meta, pos.shard);
+                let _ = serde_json::to_writer(&mut out, &children);
+            }
+        }
+        out.push(b'}');
+        return Ok(super::Reply::RawJson(bytes::Bytes::from(out)));
     }
-    Ok(Value::Object(m))
+    let mut m = obj();
+    m.insert(
+        "Records".into(),
+        Value::Array(
+            f.records
+                .iter()
+                .map(|rec| record_json(pos.shard, f.shard_created_ms, rec))
+                .collect(),
+        ),
+    );
+    m.insert("MillisBehindLatest".into(), f.behind_ms.into());
+    match next {
+        Some(it) => {
+            m.insert("NextShardIterator".into(), it.into());
+        }
+        None => {
+            m.insert("ChildShards".into(), child_shards_json(&s.meta, pos.shard));
+        }
+    }
+    Ok(super::Reply::Json(Value::Object(m)))
+}
+
+/// One record of a GetRecords reply, written as JSON: the same fields as `record_json`.
+fn write_record_json(
+    out: &mut Vec<u8>,
+    shard: i32,
+    shard_created_ms: i64,
+    rec: &records::StoredRecord,
+) {
+    out.extend_from_slice(br#"{"SequenceNumber":""#);
+    let seq = seqnum::for_record(shard, shard_created_ms, rec.offset, rec.timestamp_ms);
+    out.extend_from_slice(seq.as_bytes());
+    out.extend_from_slice(br#"","ApproximateArrivalTimestamp":"#);
+    // Seconds with a millisecond fraction, as the JSON protocol carries timestamps.
+    let ms = rec.timestamp_ms;
+    let (secs, frac) = (ms.div_euclid(1000), ms.rem_euclid(1000));
+    out.extend_from_slice(secs.to_string().as_bytes());
+    out.extend_from_slice(&[
+        b'.',
+        b'0' + (frac / 100) as u8,
+        b'0' + (frac / 10 % 10) as u8,
+        b'0' + (frac % 10) as u8,
+    ]);
+    out.extend_from_slice(br#","Data":""#);
+    let value = rec.value.as_deref().unwrap_or(&[]);
+    let start = out.len();
+    out.resize(start + value.len().div_ceil(3) * 4, 0);
+    let written = BASE64.encode_slice(value, &mut out[start..]).unwrap_or(0);
+    out.truncate(start + written);
+    out.extend_from_slice(br#"","PartitionKey":"#);
+    let key = String::from_utf8_lossy(rec.key.as_deref().unwrap_or(&[]));
+    super::push_json_str(out, &key);
+    out.push(b'}');
 }

@@ -32,6 +32,9 @@ impl RequestCtx {
 
 pub enum Reply {
     Json(Value),
+    /// A reply already encoded as JSON (the hot paths write it directly; only produced for
+    /// JSON requests).
+    RawJson(bytes::Bytes),
     /// An `application/vnd.amazon.eventstream` body, frame by frame.
     EventStream(mpsc::Receiver<bytes::Bytes>),
 }
@@ -47,7 +50,7 @@ pub async fn dispatch(
         O::PutRecord => data::put_record(ctx, r, &input).await?,
         O::PutRecords => data::put_records(ctx, r, &input).await?,
         O::GetShardIterator => data::get_shard_iterator(ctx, r, &input)?,
-        O::GetRecords => data::get_records(ctx, r, &input)?,
+        O::GetRecords => return data::get_records(ctx, r, &input),
         O::CreateStream => streams::create_stream(ctx, r, &input)?,
         O::DeleteStream => streams::delete_stream(ctx, r, &input)?,
         O::DescribeStream => streams::describe_stream(ctx, r, &input)?,
@@ -110,6 +113,18 @@ pub fn timestamp(ms: i64) -> Value {
     serde_json::Number::from_f64(ms as f64 / 1000.0)
         .map(Value::Number)
         .unwrap_or(Value::Null)
+}
+
+/// Append `s` as a JSON string literal.
+pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing a &str to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
 }
 
 pub fn shard_id(index: i32) -> String {
