@@ -298,6 +298,14 @@ impl Broker {
             hw_follows_fsync,
             metrics,
         );
+        for damaged in &report.corrupt_batches {
+            p.report_corruption(
+                &damaged.segment,
+                damaged.position,
+                damaged.offset,
+                "found by recovery at start-up",
+            );
+        }
         Ok((Arc::new(p), report))
     }
 
@@ -1100,6 +1108,60 @@ mod tests {
         let (outcome, waiter) = b.append(&p, &blob, true).unwrap();
         assert!(waiter.is_none());
         assert!(p.high_watermark() > outcome.last_offset);
+    }
+
+    #[test]
+    fn after_a_failed_fsync_a_partition_takes_no_appends_and_is_not_closed_clean() {
+        // Goal: the fsyncgate policy. Method: report a failed fsync on one partition, then
+        // append to it and to another, read it, shut down and reopen: its tail is validated
+        // (the start is unclean for it) and nothing acknowledged before the failure is lost.
+        let dir = tempfile::tempdir().unwrap();
+        let c = BrokerConfig::new(dir.path().into());
+        let (b, _) = Broker::open(c.clone(), Arc::new(Metrics::new())).unwrap();
+        let t = b
+            .create_topic("t", Some(2), TopicConfigs::default(), false)
+            .unwrap();
+        let (p0, p1) = (t.partition(0).unwrap(), t.partition(1).unwrap());
+        let blob = sluice_log::batch::build(&[(None, Some(&b"v"[..]), 1)], -1, -1, -1);
+        let (_, w) = b.append(&p0, &blob, true).unwrap();
+        futures_lite_block_on(w.unwrap()).unwrap().unwrap();
+        p0.fail_storage(&std::io::Error::from_raw_os_error(libc_eio()));
+        assert!(matches!(
+            b.append(&p0, &blob, true),
+            Err(ProduceError::Storage(_))
+        ));
+        assert!(
+            b.append(&p1, &blob, true).is_ok(),
+            "other partitions keep working"
+        );
+        assert!(
+            p0.read(Offset(0), 1 << 20).unwrap().slice.is_some(),
+            "reads go on"
+        );
+        b.shutdown();
+        drop(b);
+        let (b, report) = Broker::open(c, Arc::new(Metrics::new())).unwrap();
+        assert_eq!(
+            report.unclean_partitions, 1,
+            "the failed partition is validated"
+        );
+        let p0 = b.topic("t").unwrap().partition(0).unwrap();
+        assert_eq!(p0.log_end_offset(), Offset(1));
+        assert!(
+            b.append(&p0, &blob, false).is_ok(),
+            "writable again after the restart"
+        );
+    }
+
+    fn libc_eio() -> i32 {
+        5
+    }
+
+    fn futures_lite_block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
     }
 
     #[test]

@@ -141,19 +141,23 @@ fn flush_round(round: Vec<FlushRequest>, metrics: &Metrics) {
 }
 
 fn flush_partition(partition: &Partition, metrics: &Metrics) -> FlushReply {
+    if partition.storage_failed() {
+        // A later fsync succeeding would prove nothing about the pages the failed one lost.
+        return Err("the partition is offline for writes after a failed fsync".into());
+    }
     let Some(target) = partition.sync_target() else {
         return Ok(());
     };
     for file in &target.files {
         let started = Instant::now();
-        let res = file.sync_data();
+        let res = sluice_log::disk::sync_data(file);
         metrics.fsyncs.inc();
         metrics
             .fsync_seconds
             .observe(started.elapsed().as_secs_f64());
         if let Err(e) = res {
             metrics.storage_errors.inc();
-            tracing::error!(topic = %partition.topic, partition = partition.index, error = %e, "fsync failed");
+            partition.fail_storage(&e);
             return Err(e.to_string());
         }
     }

@@ -56,6 +56,8 @@ pub struct Metrics {
     pub flush_rounds: Counter,
     pub storage_errors: Counter,
     pub recovery_truncated_bytes: Counter,
+    /// Distinct stored batches found damaged (CRC, framing or offsets) by reads or recovery.
+    pub corrupt_batches: Family<PartitionLabels, Counter>,
     pub open_files: Gauge,
 }
 
@@ -84,6 +86,7 @@ impl Metrics {
             flush_rounds: Counter::default(),
             storage_errors: Counter::default(),
             recovery_truncated_bytes: Counter::default(),
+            corrupt_batches: Family::default(),
             open_files: Gauge::default(),
         };
         {
@@ -162,6 +165,11 @@ impl Metrics {
                 "recovery_truncated_bytes",
                 "Bytes truncated from torn or corrupt log tails at start-up",
                 m.recovery_truncated_bytes.clone(),
+            );
+            r.register(
+                "corrupt_batches",
+                "Distinct stored record batches found damaged at rest (CRC-32C, framing or offsets), per partition; reads stop before them",
+                m.corrupt_batches.clone(),
             );
             r.register(
                 "open_segment_files",

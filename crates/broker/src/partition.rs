@@ -11,6 +11,8 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::gauge::Gauge;
 use sluice_log::batch::{self, BatchInfo};
 use sluice_log::{FileSlice, LogConfig, LogError, Offset, PartitionLog, ReadSlice, SyncTarget};
+use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -42,6 +44,7 @@ pub(crate) struct PartitionMetrics {
     pub(crate) records_out: Counter,
     pub(crate) log_end: Gauge,
     pub(crate) log_start: Gauge,
+    pub(crate) corrupt_batches: Counter,
 }
 
 impl PartitionMetrics {
@@ -60,6 +63,7 @@ impl PartitionMetrics {
             records_out: m.records_out.get_or_create(&t).clone(),
             log_end: m.log_end_offset.get_or_create(&p).clone(),
             log_start: m.log_start_offset.get_or_create(&p).clone(),
+            corrupt_batches: m.corrupt_batches.get_or_create(&p).clone(),
         }
     }
 }
@@ -75,8 +79,19 @@ pub struct Partition {
     pub(crate) flush_queued: AtomicBool,
     /// Wait for fsync before the high watermark moves (flush=always).
     hw_follows_fsync: bool,
+    /// Set by the first failed fsync: the partition takes no more appends until a restart (see
+    /// `fail_storage`).
+    storage_failed: AtomicBool,
+    /// When an append error was last logged (rate limit).
+    append_error_logged_ms: AtomicI64,
+    /// Damaged batches already logged and counted: (segment file, position).
+    corruption_seen: Mutex<HashSet<(PathBuf, u64)>>,
     pub(crate) metrics: PartitionMetrics,
 }
+
+/// Distinct damaged batches remembered per partition (so a consumer retrying the same offset
+/// logs once); past this, each detection logs and counts again.
+const CORRUPTION_SEEN_MAX: usize = 1024;
 
 impl Partition {
     pub(crate) fn new(
@@ -105,6 +120,9 @@ impl Partition {
             log_end: AtomicI64::new(end),
             flush_queued: AtomicBool::new(false),
             hw_follows_fsync,
+            storage_failed: AtomicBool::new(false),
+            append_error_logged_ms: AtomicI64::new(i64::MIN),
+            corruption_seen: Mutex::new(HashSet::new()),
             metrics,
         }
     }
@@ -155,6 +173,11 @@ impl Partition {
         if inner.closed {
             return Err(ProduceError::ShardClosed);
         }
+        if self.storage_failed.load(Ordering::Acquire) {
+            return Err(ProduceError::Storage(
+                "the partition is offline for writes after a failed fsync; restart the server so recovery can check its files".into(),
+            ));
+        }
         let log = inner
             .log
             .as_mut()
@@ -173,9 +196,19 @@ impl Partition {
                 });
             }
         }
-        let info = log
-            .append(blob, &infos, now_ms)
-            .map_err(ProduceError::from_log)?;
+        let info = match log.append(blob, &infos, now_ms) {
+            Ok(info) => info,
+            Err(e) => {
+                // The log cut the partial write off: nothing changed but the error is the
+                // operator's business (a full disk, most likely). At most one line per 10 s.
+                let last = self.append_error_logged_ms.load(Ordering::Relaxed);
+                if now_ms.saturating_sub(last) >= 10_000 {
+                    self.append_error_logged_ms.store(now_ms, Ordering::Relaxed);
+                    tracing::error!(topic = %self.topic, partition = self.index, error = %e, "append failed; the log is unchanged and appends are retried by producers");
+                }
+                return Err(ProduceError::from_log(e));
+            }
+        };
         if idempotent {
             inner
                 .producers
@@ -233,6 +266,9 @@ impl Partition {
 
     /// Whole batches from the one holding `offset`, at most `max_bytes` (but at least one
     /// batch), never past the high watermark.
+    /// A batch that fails its checks (damage at rest) is never served: the read stops before
+    /// it, and a read starting at it fails with `LogError::Corrupt` (logged once per batch with
+    /// topic, partition, segment file and offset, and counted in `sluice_corrupt_batches_total`).
     pub fn read(&self, offset: Offset, max_bytes: u32) -> Result<ReadSlice, ReadError> {
         let hw = self.high_watermark();
         let inner = self.lock();
@@ -240,7 +276,8 @@ impl Partition {
             .log
             .as_ref()
             .ok_or(ReadError::UnknownTopicOrPartition)?;
-        Ok(log.read(offset, max_bytes, hw)?)
+        log.read(offset, max_bytes, hw)
+            .map_err(|e| self.read_error(e))
     }
 
     /// The first batch whose max timestamp is >= `ts`, below the high watermark.
@@ -250,7 +287,74 @@ impl Partition {
             .log
             .as_ref()
             .ok_or(ReadError::UnknownTopicOrPartition)?;
-        Ok(log.read_at_timestamp(ts)?)
+        log.read_at_timestamp(ts).map_err(|e| self.read_error(e))
+    }
+
+    fn read_error(&self, e: LogError) -> ReadError {
+        if let LogError::Corrupt {
+            segment,
+            position,
+            offset,
+            reason,
+        } = &e
+        {
+            self.report_corruption(segment, *position, *offset, reason);
+        }
+        ReadError::Log(e)
+    }
+
+    /// Log and count a damaged batch, once per batch.
+    pub(crate) fn report_corruption(
+        &self,
+        segment: &std::path::Path,
+        position: u64,
+        offset: Offset,
+        reason: &str,
+    ) {
+        let mut seen = self
+            .corruption_seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let key = (segment.to_path_buf(), position);
+        if seen.contains(&key) {
+            return;
+        }
+        if seen.len() < CORRUPTION_SEEN_MAX {
+            seen.insert(key);
+        }
+        drop(seen);
+        self.metrics.corrupt_batches.inc();
+        tracing::error!(
+            topic = %self.topic,
+            partition = self.index,
+            segment = %segment.display(),
+            position,
+            offset = offset.0,
+            reason,
+            "corrupt record batch on disk: reads of this partition stop before offset {offset} \
+             with a storage error; restore the segment from a copy or move consumers past it"
+        );
+    }
+
+    /// After a failed fsync the page cache may no longer match the disk (the kernel may have
+    /// dropped the dirty pages and cleared the error), so a retried fsync proves nothing: the
+    /// partition takes no more appends until a restart, whose recovery validates the files
+    /// (the partition is not marked clean at shutdown). Reads go on up to the high watermark,
+    /// which under `flush=always` only ever covered fsynced data.
+    pub(crate) fn fail_storage(&self, error: &std::io::Error) {
+        if !self.storage_failed.swap(true, Ordering::AcqRel) {
+            tracing::error!(
+                topic = %self.topic,
+                partition = self.index,
+                error = %error,
+                "fsync failed: the partition is offline for writes until the server restarts \
+                 (unsynced data may be lost; recovery at start-up validates the log)"
+            );
+        }
+    }
+
+    pub fn storage_failed(&self) -> bool {
+        self.storage_failed.load(Ordering::Acquire)
     }
 
     /// The batch holding the largest timestamp below `hw` (the first such batch on ties), for
@@ -262,7 +366,10 @@ impl Partition {
             .as_ref()
             .ok_or(ReadError::UnknownTopicOrPartition)?;
         let mut best: Option<(i64, i64)> = None;
-        for h in log.batch_headers(log.log_start_offset())? {
+        let headers = log
+            .batch_headers(log.log_start_offset())
+            .map_err(|e| self.read_error(e))?;
+        for h in headers {
             if h.last_offset() >= hw.0 {
                 break;
             }
@@ -273,7 +380,10 @@ impl Partition {
         let Some((base, _)) = best else {
             return Ok(None);
         };
-        Ok(log.read(Offset(base), 1, hw)?.slice)
+        Ok(log
+            .read(Offset(base), 1, hw)
+            .map_err(|e| self.read_error(e))?
+            .slice)
     }
 
     pub(crate) fn record_read(&self, bytes: u64, records: u64) {
@@ -326,6 +436,11 @@ impl Partition {
     /// partitions create no files at shutdown.
     pub(crate) fn take_log_with_snapshot(&self, file_name: &str) -> Option<PartitionLog> {
         let mut inner = self.lock();
+        if self.storage_failed() {
+            // Never vouch for this partition with a clean marker: the next start validates it.
+            drop(inner.log.take());
+            return None;
+        }
         let log = inner.log.take()?;
         let end = log.log_end_offset().0;
         let nothing_to_replay = end == log.log_start_offset().0 && inner.producers.is_empty();

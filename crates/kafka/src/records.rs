@@ -1,9 +1,10 @@
 //! Decoding stored record batches where the server itself needs records (ListOffsets by
-//! timestamp). Everything else serves batches as stored. Uses kafka-protocol's decoder, which
-//! handles every compression codec, raw and xerial-framed snappy included.
+//! timestamp). Everything else serves batches as stored. Uses the log's bounded decoder
+//! (`sluice_log::records`), which handles every codec, raw and xerial-framed snappy included,
+//! and stops any batch that decompresses past the configured limit.
 
 use bytes::Bytes;
-use kafka_protocol::records::{Record, RecordBatchDecoder};
+use sluice_log::records::{self, Record};
 use sluice_log::FileSlice;
 use std::os::unix::fs::FileExt;
 
@@ -17,10 +18,7 @@ pub fn decode_slice(slice: &FileSlice) -> Result<Vec<Record>, String> {
     decode(Bytes::from(buf))
 }
 
-/// Decode every record of a blob of whole batches.
-pub fn decode(mut bytes: Bytes) -> Result<Vec<Record>, String> {
-    let sets = std::panic::catch_unwind(move || RecordBatchDecoder::decode_all(&mut bytes))
-        .map_err(|_| "the record decoder panicked".to_string())?
-        .map_err(|e| e.to_string())?;
-    Ok(sets.into_iter().flat_map(|s| s.records).collect())
+/// Decode every record of a blob of whole batches, within the decompression limit.
+pub fn decode(bytes: Bytes) -> Result<Vec<Record>, String> {
+    records::decode(&bytes, records::max_decompressed_bytes()).map_err(|e| e.to_string())
 }

@@ -105,7 +105,7 @@ async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::R
     gauge.inc();
     let (mut rd, wr) = stream.into_split();
     let (tx, rx) = mpsc::channel::<Slot>(ctx.config.inflight_per_connection_max.max(1));
-    let writer = tokio::spawn(write_replies(wr, rx));
+    let mut writer = tokio::spawn(write_replies(wr, rx));
     let mut buf = BytesMut::with_capacity(16 * 1024);
     'conn: loop {
         loop {
@@ -121,11 +121,14 @@ async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::R
                     break 'conn;
                 }
                 FrameStatus::Frame(frame) => match dispatch(&ctx, frame, peer) {
-                    Ok(slot) => {
-                        if tx.send(slot).await.is_err() {
+                    // A full queue (a client not reading its replies) must not keep the
+                    // connection from seeing shutdown; a reply dropped here was never sent.
+                    Ok(slot) => tokio::select! {
+                        sent = tx.send(slot) => if sent.is_err() {
                             break 'conn;
-                        }
-                    }
+                        },
+                        _ = shutdown.changed() => break 'conn,
+                    },
                     Err(why) => {
                         tracing::warn!(?peer, %why, "closing connection");
                         break 'conn;
@@ -142,9 +145,23 @@ async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::R
         }
     }
     drop(tx);
-    let _ = writer.await;
+    // Replies already being produced get SHUTDOWN_GRACE after shutdown to go out; a client
+    // that does not take them then is cut off rather than holding the shutdown.
+    tokio::select! {
+        _ = &mut writer => {}
+        _ = async {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!(?peer, "replies not taken within {SHUTDOWN_GRACE:?} of shutdown; closing connection");
+            writer.abort();
+        }
+    }
     gauge.dec();
 }
+
+/// How long a connection's pending replies may take to go out once shutdown begins.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 async fn write_replies(mut wr: tokio::net::tcp::OwnedWriteHalf, mut rx: mpsc::Receiver<Slot>) {
     while let Some(slot) = rx.recv().await {

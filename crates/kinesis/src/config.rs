@@ -33,6 +33,17 @@ pub struct KinesisConfig {
     pub enforce_shard_limits: bool,
     /// How long a SubscribeToShard session lasts.
     pub subscription_ms: u64,
+    /// Connections beyond this are closed on accept.
+    pub connections_max: usize,
+    /// Requests one HTTP/2 connection may have in flight (its max concurrent streams; an
+    /// HTTP/1.1 connection has one at a time).
+    pub inflight_per_connection_max: u32,
+    /// GetRecords reply bytes, across all connections, that may be waiting to be read by
+    /// clients; a GetRecords that would pass it gets ProvisionedThroughputExceededException.
+    pub reply_bytes_inflight_max: usize,
+    /// A connection whose client has not read any of a pending GetRecords reply for this long
+    /// is closed (freeing the reply's budget).
+    pub reply_stall_timeout_ms: u64,
 }
 
 impl Default for KinesisConfig {
@@ -52,6 +63,10 @@ impl Default for KinesisConfig {
             credentials: Vec::new(),
             enforce_shard_limits: false,
             subscription_ms: 300_000,
+            connections_max: 10_000,
+            inflight_per_connection_max: 200,
+            reply_bytes_inflight_max: 256 << 20,
+            reply_stall_timeout_ms: 30_000,
         }
     }
 }

@@ -77,7 +77,8 @@ impl KinesisError {
             | AdminError::InvalidReplicationFactor(m) => KinesisError::invalid_argument(m),
             AdminError::InvalidPartitions(m) => KinesisError::limit_exceeded(m),
             AdminError::Storage(m) => {
-                KinesisError::internal(format!("Internal service failure: {m}"))
+                tracing::warn!(stream, error = %m, "Kinesis admin call failed on storage");
+                KinesisError::internal("Internal service failure.")
             }
         }
     }
@@ -87,7 +88,8 @@ impl KinesisError {
     pub fn from_produce(e: ProduceError) -> KinesisError {
         match e {
             ProduceError::Storage(m) => {
-                KinesisError::internal(format!("Internal service failure: {m}"))
+                tracing::warn!(error = %m, "Kinesis append failed on storage");
+                KinesisError::internal("Internal service failure.")
             }
             ProduceError::TooLarge { size, max } => KinesisError::invalid_argument(format!(
                 "The record batch is {size} bytes, more than the shard's limit of {max} bytes."
@@ -95,7 +97,10 @@ impl KinesisError {
             ProduceError::ShardClosed => KinesisError::invalid_argument(
                 "The shard is closed after a split or merge and takes no new records.",
             ),
-            other => KinesisError::internal(format!("Internal service failure: {other}")),
+            other => {
+                tracing::warn!(error = %other, "Kinesis append refused");
+                KinesisError::internal("Internal service failure.")
+            }
         }
     }
 }

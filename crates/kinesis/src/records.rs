@@ -1,10 +1,9 @@
 //! Records between Kinesis and the log. PutRecords appends one uncompressed v2 batch per shard
 //! (key = partition key, value = data, timestamp = arrival time). GetRecords decodes whatever
-//! batches are stored, Kafka-written and compressed ones included, with kafka-protocol's
-//! decoder, which handles every codec.
+//! batches are stored, Kafka-written and compressed ones included, with the log's bounded
+//! decoder (`sluice_log::records`), which handles every codec.
 
 use bytes::Bytes;
-use kafka_protocol::records::RecordBatchDecoder;
 use sluice_broker::{Partition, ReadError};
 use sluice_log::{LogError, Offset};
 use std::os::unix::fs::FileExt;
@@ -62,6 +61,9 @@ pub fn read(
                 offset = log_start.0;
                 continue;
             }
+            // A damaged batch (never served): return what came before it; the next call starts
+            // at it and fails, so the reader stops there instead of skipping records.
+            Err(ReadError::Log(LogError::Corrupt { .. })) if !records.is_empty() => break,
             Err(e) => return Err(e),
         };
         let Some(slice) = read.slice else { break };
@@ -118,26 +120,21 @@ pub fn read(
     })
 }
 
-/// Decode every data record of a blob of whole batches, skipping control batches.
-pub fn decode(mut bytes: Bytes) -> Result<Vec<StoredRecord>, String> {
-    let sets = std::panic::catch_unwind(move || RecordBatchDecoder::decode_all(&mut bytes))
-        .map_err(|_| "the record decoder panicked".to_string())?
-        .map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
-    for set in sets {
-        for r in set.records {
-            if r.control {
-                continue;
-            }
-            out.push(StoredRecord {
-                offset: r.offset,
-                timestamp_ms: r.timestamp,
-                key: r.key,
-                value: r.value,
-            });
-        }
-    }
-    Ok(out)
+/// Decode every data record of a blob of whole batches, skipping control batches, within the
+/// decompression limit (`sluice_log::records`, shared with the Kafka front).
+pub fn decode(bytes: Bytes) -> Result<Vec<StoredRecord>, String> {
+    let limit = sluice_log::records::max_decompressed_bytes();
+    let records = sluice_log::records::decode(&bytes, limit).map_err(|e| e.to_string())?;
+    Ok(records
+        .into_iter()
+        .filter(|r| !r.control)
+        .map(|r| StoredRecord {
+            offset: r.offset,
+            timestamp_ms: r.timestamp,
+            key: r.key,
+            value: r.value,
+        })
+        .collect())
 }
 
 /// The first offset at or after `from` whose record timestamp is >= `ts`, or the high watermark

@@ -16,11 +16,12 @@ use sluice_broker::metrics::ApiLabels;
 use sluice_broker::Broker;
 use std::convert::Infallible;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 
 /// Everything a request needs.
 pub struct Context {
@@ -32,6 +33,8 @@ pub struct Context {
     pub subscriptions: handlers::consumers::Subscriptions,
     /// Flips to true at shutdown; long-lived responses (SubscribeToShard) end on it.
     pub stop: watch::Receiver<bool>,
+    /// Bytes of GetRecords replies not yet taken by their clients (`reply_bytes_inflight_max`).
+    pub reply_budget: Arc<Semaphore>,
 }
 
 impl Context {
@@ -42,7 +45,9 @@ impl Context {
     ) -> std::io::Result<Arc<Context>> {
         let iterators = IteratorKey::load_or_create(&broker.config().data_dir.join("kinesis"))?;
         let metrics = crate::metrics::KinesisMetrics::new(broker.metrics());
+        let reply_budget = Arc::new(Semaphore::new(reply_budget_bytes(&config)));
         Ok(Arc::new(Context {
+            reply_budget,
             broker,
             config,
             iterators,
@@ -54,11 +59,75 @@ impl Context {
     }
 }
 
-/// The response body: a whole buffer, or a stream of event-stream frames.
+/// The reply budget in bytes: at least one largest GetRecords reply (10 MiB of data, base64).
+fn reply_budget_bytes(config: &KinesisConfig) -> usize {
+    config
+        .reply_bytes_inflight_max
+        .clamp(16 << 20, Semaphore::MAX_PERMITS)
+}
+
+/// The response body: a whole buffer, a buffer holding reply budget, or a stream of
+/// event-stream frames.
 pub enum ReplyBody {
     Full(Option<Bytes>),
+    /// Handed to hyper in pieces, so the unsent rest stays here, holding its budget until
+    /// the client has taken it or the connection is gone.
+    Budgeted(Bytes, Option<OwnedSemaphorePermit>, Option<Watched>),
     Stream(mpsc::Receiver<Bytes>),
 }
+
+impl ReplyBody {
+    /// Let the connection see whether this body's client is taking it (budgeted bodies only).
+    fn watched(self, progress: &Arc<Progress>) -> ReplyBody {
+        match self {
+            ReplyBody::Budgeted(rest, permit, None) => {
+                progress.pending.fetch_add(1, Ordering::Relaxed);
+                progress.touch();
+                ReplyBody::Budgeted(rest, permit, Some(Watched(progress.clone())))
+            }
+            other => other,
+        }
+    }
+}
+
+/// Per connection: budgeted replies unfinished, and when one last handed a piece to hyper.
+#[derive(Default)]
+pub struct Progress {
+    pending: AtomicUsize,
+    last_ms: AtomicU64,
+}
+
+impl Progress {
+    fn touch(&self) {
+        self.last_ms
+            .store(sluice_broker::now_ms() as u64, Ordering::Relaxed);
+    }
+
+    /// Returns once a budgeted reply has waited `stall` for its client to read anything.
+    async fn stalled(&self, stall: Duration) {
+        let every = (stall / 4).max(Duration::from_millis(100));
+        loop {
+            tokio::time::sleep(every).await;
+            let idle = (sluice_broker::now_ms() as u64)
+                .saturating_sub(self.last_ms.load(Ordering::Relaxed));
+            if self.pending.load(Ordering::Relaxed) > 0 && idle >= stall.as_millis() as u64 {
+                return;
+            }
+        }
+    }
+}
+
+/// Counts a budgeted body as pending on its connection until it is finished or dropped.
+pub struct Watched(Arc<Progress>);
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        self.0.pending.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The piece size of a budgeted body.
+const BUDGETED_CHUNK: usize = 64 << 10;
 
 impl Body for ReplyBody {
     type Data = Bytes;
@@ -70,18 +139,35 @@ impl Body for ReplyBody {
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match self.get_mut() {
             ReplyBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            ReplyBody::Budgeted(rest, permit, watched) => {
+                if rest.is_empty() {
+                    permit.take();
+                    watched.take();
+                    return Poll::Ready(None);
+                }
+                if let Some(w) = watched {
+                    w.0.touch();
+                }
+                let piece = rest.split_to(rest.len().min(BUDGETED_CHUNK));
+                Poll::Ready(Some(Ok(Frame::data(piece))))
+            }
             ReplyBody::Stream(rx) => rx.poll_recv(cx).map(|o| o.map(|b| Ok(Frame::data(b)))),
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, ReplyBody::Full(None))
+        match self {
+            ReplyBody::Full(b) => b.is_none(),
+            ReplyBody::Budgeted(rest, ..) => rest.is_empty(),
+            ReplyBody::Stream(_) => false,
+        }
     }
 
     fn size_hint(&self) -> hyper::body::SizeHint {
         match self {
             ReplyBody::Full(Some(b)) => hyper::body::SizeHint::with_exact(b.len() as u64),
             ReplyBody::Full(None) => hyper::body::SizeHint::with_exact(0),
+            ReplyBody::Budgeted(rest, ..) => hyper::body::SizeHint::with_exact(rest.len() as u64),
             ReplyBody::Stream(_) => hyper::body::SizeHint::default(),
         }
     }
@@ -91,11 +177,24 @@ impl Body for ReplyBody {
 /// to finish, and return.
 pub async fn serve(listener: TcpListener, ctx: Arc<Context>, mut stop: watch::Receiver<bool>) {
     let mut conns = tokio::task::JoinSet::new();
+    let permits = Arc::new(Semaphore::new(ctx.config.connections_max));
     loop {
         tokio::select! {
             _ = stop.changed() => break,
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // EMFILE and the like: do not spin on a listener that cannot accept.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let Ok(permit) = permits.clone().try_acquire_owned() else {
+                    tracing::warn!(%peer, limit = ctx.config.connections_max, "Kinesis connection limit reached; closing new connection");
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 let ctx = ctx.clone();
                 let mut conn_stop = stop.clone();
@@ -104,21 +203,32 @@ pub async fn serve(listener: TcpListener, ctx: Arc<Context>, mut stop: watch::Re
                         &sluice_broker::metrics::ProtocolLabels { protocol: "kinesis" },
                     ).clone();
                     gauge.inc();
+                    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                    builder.http2().max_concurrent_streams(ctx.config.inflight_per_connection_max.max(1));
+                    let stall = Duration::from_millis(ctx.config.reply_stall_timeout_ms.max(100));
+                    let progress = Arc::new(Progress::default());
+                    let seen = progress.clone();
                     let svc = hyper::service::service_fn(move |req| {
                         let ctx = ctx.clone();
-                        async move { Ok::<_, Infallible>(handle(ctx, req).await) }
+                        let seen = seen.clone();
+                        async move {
+                            Ok::<_, Infallible>(handle(ctx, req).await.map(|b| b.watched(&seen)))
+                        }
                     });
-                    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
                     let conn = builder.serve_connection(TokioIo::new(stream), svc);
                     tokio::pin!(conn);
                     tokio::select! {
                         _ = conn.as_mut() => {}
+                        _ = progress.stalled(stall) => {
+                            tracing::warn!(%peer, ?stall, "client has not read its GetRecords reply; closing connection");
+                        }
                         _ = conn_stop.changed() => {
                             conn.as_mut().graceful_shutdown();
                             let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
                         }
                     }
                     gauge.dec();
+                    drop(permit);
                 });
                 while conns.try_join_next().is_some() {}
             }
@@ -347,6 +457,24 @@ async fn respond(
             return finish(&ctx, op, enc, labels, started, result);
         }
     }
+    // Admission: a GetRecords that could not get budget for a largest reply is refused before
+    // it reads and encodes anything; what it finally holds is its reply's size (finish).
+    let admitted = match op {
+        Operation::GetRecords => match ctx.reply_budget.try_acquire_many(GET_RECORDS_RESERVE) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                return finish(
+                    &ctx,
+                    op,
+                    enc,
+                    labels,
+                    started,
+                    Err(reply_budget_exceeded(&ctx)),
+                )
+            }
+        },
+        _ => None,
+    };
     let input = match enc {
         Encoding::Json => parse_json(&body),
         Encoding::Cbor => cbor::decode_request(op, &body).map_err(input_error),
@@ -361,6 +489,7 @@ async fn respond(
         },
         Err(e) => Err(e),
     };
+    drop(admitted);
     finish(&ctx, op, enc, labels, started, result)
 }
 
@@ -373,20 +502,19 @@ fn finish(
     result: Result<Reply, KinesisError>,
 ) -> Response<ReplyBody> {
     let m = ctx.broker.metrics();
-    let reply = match result {
-        Ok(Reply::RawJson(body)) => response(200, enc.content_type(), ReplyBody::Full(Some(body))),
-        Ok(Reply::Json(v)) => {
+    let encoded = result.and_then(|r| match r {
+        Reply::RawJson(body) => Ok((enc.content_type(), reply_body(ctx, op, body)?)),
+        Reply::Json(v) => {
             let body = match enc {
                 Encoding::Json => Bytes::from(serde_json::to_vec(&v).unwrap_or_default()),
                 Encoding::Cbor => Bytes::from(cbor::encode_output(op, &v)),
             };
-            response(200, enc.content_type(), ReplyBody::Full(Some(body)))
+            Ok((enc.content_type(), reply_body(ctx, op, body)?))
         }
-        Ok(Reply::EventStream(rx)) => response(
-            200,
-            "application/vnd.amazon.eventstream",
-            ReplyBody::Stream(rx),
-        ),
+        Reply::EventStream(rx) => Ok(("application/vnd.amazon.eventstream", ReplyBody::Stream(rx))),
+    });
+    let reply = match encoded {
+        Ok((content_type, body)) => response(200, content_type, body),
         Err(e) => {
             m.request_errors.get_or_create(&labels).inc();
             if e.status >= 500 {
@@ -399,6 +527,35 @@ fn finish(
         .get_or_create(&labels)
         .observe(started.elapsed().as_secs_f64());
     reply
+}
+
+/// A reply's body. GetRecords replies (the only large ones, and free of side effects, so
+/// refusing one loses nothing) hold reply budget until their client has read them; past the
+/// budget the call is refused with ProvisionedThroughputExceededException, which SDKs retry.
+fn reply_body(ctx: &Context, op: Operation, body: Bytes) -> Result<ReplyBody, KinesisError> {
+    if op != Operation::GetRecords {
+        return Ok(ReplyBody::Full(Some(body)));
+    }
+    let want = body.len().clamp(1, reply_budget_bytes(&ctx.config)) as u32;
+    match ctx.reply_budget.clone().try_acquire_many_owned(want) {
+        Ok(permit) => Ok(ReplyBody::Budgeted(body, Some(permit), None)),
+        Err(_) => Err(reply_budget_exceeded(ctx)),
+    }
+}
+
+/// Budget a GetRecords must find free before it runs: more than its largest reply (10 MiB of
+/// data as base64 plus the per-record fields).
+const GET_RECORDS_RESERVE: u32 = 16 << 20;
+
+fn reply_budget_exceeded(ctx: &Context) -> KinesisError {
+    KinesisError::new(
+        "ProvisionedThroughputExceededException",
+        format!(
+            "Rate exceeded: GetRecords replies not yet read by their clients hold the server's \
+             reply budget of {} bytes (kinesis.reply_bytes_inflight_max); retry later.",
+            reply_budget_bytes(&ctx.config)
+        ),
+    )
 }
 
 fn parse_json(body: &[u8]) -> Result<serde_json::Value, KinesisError> {

@@ -50,6 +50,7 @@ async fn raw(env: &Env, target: &str, body: Bytes) -> (u16, Value) {
     let body = match resp.into_body() {
         ReplyBody::Full(Some(b)) => b,
         ReplyBody::Full(None) => Bytes::new(),
+        ReplyBody::Budgeted(b, ..) => b,
         ReplyBody::Stream(_) => return (status, json!({"stream": true})),
     };
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))

@@ -29,8 +29,8 @@
 //! fsync when it advances (once per roll) and at a clean close (after the close's syncs): if that
 //! write is lost the older, smaller value stays and recovery only checks more.
 
+use crate::disk;
 use crate::fs_sync::SyncMode;
-use crate::sys;
 use crate::Offset;
 use std::fs::File;
 use std::io;
@@ -67,9 +67,9 @@ fn overwrite_in_place(path: &Path, bytes: &[u8]) -> io::Result<File> {
         .create(true)
         .truncate(false)
         .open(path)?;
-    file.write_all_at(bytes, 0)?;
+    disk::write_all_at(&file, bytes, 0)?;
     if file.metadata()?.len() > bytes.len() as u64 {
-        file.set_len(bytes.len() as u64)?;
+        disk::set_len(&file, bytes.len() as u64)?;
     }
     Ok(file)
 }
@@ -91,10 +91,10 @@ pub(crate) fn clear_clean_marker(dir: &Path, sync: SyncMode) -> io::Result<()> {
         && file.read_exact_at(&mut found, 0).is_ok()
         && found == marker;
     if holds_marker {
-        file.write_all_at(&[0u8; 8], 0)?;
+        disk::write_all_at(&file, &[0u8; 8], 0)?;
     }
     if sync == SyncMode::Now {
-        file.sync_all()?;
+        disk::sync_all(&file)?;
     }
     Ok(())
 }
@@ -106,8 +106,8 @@ pub(crate) fn write_clean_marker(dir: &Path, sync: SyncMode) -> io::Result<()> {
     let path = dir.join(CLEAN_SHUTDOWN_FILE);
     let file = overwrite_in_place(&path, &versioned_header(CLEAN_SHUTDOWN_MAGIC))?;
     if sync == SyncMode::Now {
-        file.sync_all()?;
-        sys::sync_dir(dir)?;
+        disk::sync_all(&file)?;
+        disk::sync_dir(dir)?;
     }
     Ok(())
 }

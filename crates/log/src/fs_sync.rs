@@ -50,7 +50,7 @@ impl FilesystemSync {
     /// Make everything written to the filesystem so far durable (data, metadata, directory
     /// entries). An error means some write since the handle was opened may be lost.
     pub fn sync(&self) -> io::Result<()> {
-        sys::syncfs(&self.dir).map_err(|e| {
+        crate::disk::syncfs(&self.dir).map_err(|e| {
             io::Error::new(e.kind(), format!("syncfs on {}: {e}", self.path.display()))
         })
     }

@@ -158,14 +158,14 @@ pub fn read_entry<E: IndexEntry>(file: &File, n: u32) -> io::Result<E> {
 pub fn write_entry<E: IndexEntry>(file: &File, n: u32, entry: &E) -> io::Result<()> {
     let mut buf = [0u8; ENTRY_SIZE_MAX];
     entry.encode_into(&mut buf[..E::SIZE]);
-    file.write_all_at(&buf[..E::SIZE], entry_position::<E>(n))
+    crate::disk::write_all_at(file, &buf[..E::SIZE], entry_position::<E>(n))
 }
 
 /// Replace the whole content of an index file with a header and `entries` (encoded entries).
 pub fn write_fresh<E: IndexEntry>(file: &File, entries: &[u8]) -> io::Result<()> {
-    file.set_len(0)?;
-    file.write_all_at(&header::<E>(), 0)?;
-    file.write_all_at(entries, HEADER_SIZE as u64)
+    crate::disk::set_len(file, 0)?;
+    crate::disk::write_all_at(file, &header::<E>(), 0)?;
+    crate::disk::write_all_at(file, entries, HEADER_SIZE as u64)
 }
 
 /// The last of the first `count` entries for which `pred` holds, assuming `pred` holds for a

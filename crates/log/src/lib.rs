@@ -16,9 +16,11 @@
 //! per partition.
 
 pub mod batch;
+pub mod disk;
 pub mod files;
 pub mod index;
 pub mod partition;
+pub mod records;
 pub mod segment;
 
 mod checkpoint;
@@ -30,8 +32,8 @@ mod sys;
 pub use files::FileBudget;
 pub use fs_sync::{sync_filesystem, FilesystemSync};
 pub use partition::{
-    AppendInfo, FileSlice, LogConfig, LogError, PartitionLog, ReadSlice, RecoveryReport,
-    RetentionReport, SyncTarget,
+    AppendInfo, CorruptBatch, FileSlice, LogConfig, LogError, PartitionLog, ReadSlice,
+    RecoveryReport, RetentionReport, SyncTarget,
 };
 
 /// A record's position in a partition's log: dense, starting at 0, never reused.

@@ -35,12 +35,12 @@
 
 use crate::batch::{self, BatchInfo};
 use crate::checkpoint;
+use crate::disk;
 use crate::files::FileBudget;
 use crate::fs_sync::SyncMode;
 use crate::index::{Cadence, DueEntries};
 use crate::recovery;
 use crate::segment::{self, FileKind, Segment, Storage};
-use crate::sys;
 use crate::Offset;
 use std::fs::File;
 use std::io;
@@ -132,6 +132,19 @@ pub struct RecoveryReport {
     pub indexes_rebuilt: u32,
     /// The first problem found, in words.
     pub reason: Option<String>,
+    /// Batches found damaged in segments that were fsynced whole (damage at rest, not a torn
+    /// write): kept in place when only their CRC fails (reads stop there with
+    /// [`LogError::Corrupt`]), or cut, with everything after them, when their framing is gone.
+    pub corrupt_batches: Vec<CorruptBatch>,
+}
+
+/// A damaged batch found by recovery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorruptBatch {
+    pub segment: PathBuf,
+    pub position: u64,
+    /// The offset the batch holds (or should have held).
+    pub offset: Offset,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,6 +161,15 @@ pub enum LogError {
         requested: Offset,
         log_start: Offset,
         log_end: Offset,
+    },
+    /// A stored batch failed its checks (framing, dense offsets or CRC-32C) when read: damage
+    /// at rest. Reads of the partition stop before it; nothing of it is served.
+    #[error("corrupt batch in {} at byte {position} (offset {offset}): {reason}", segment.display())]
+    Corrupt {
+        segment: PathBuf,
+        position: u64,
+        offset: Offset,
+        reason: String,
     },
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -425,6 +447,11 @@ impl PartitionLog {
     /// alone exceeds max_bytes it is still returned whole (Kafka KIP-74). offset ==
     /// log_end_offset (or >= max_offset) gives slice None. offset < log_start or > log_end gives
     /// OffsetOutOfRange.
+    ///
+    /// Every batch in the slice is checked first as recovery checks it (framing, dense offsets,
+    /// CRC-32C; the bytes are read with pread and checksummed, then still sent with sendfile):
+    /// the slice stops before the first batch that fails, and if that is the first batch the
+    /// read fails with [`LogError::Corrupt`]. A read never hands out a corrupt batch.
     pub fn read(
         &self,
         offset: Offset,
@@ -454,48 +481,95 @@ impl PartitionLog {
         offset: i64,
         max_bytes: u32,
         max_offset: i64,
-    ) -> io::Result<Option<(FileSlice, Option<i64>)>> {
+    ) -> Result<Option<(FileSlice, Option<i64>)>, LogError> {
         for segment in &self.segments[self.segment_index(offset)..] {
-            let log = self.storage.file(segment, FileKind::Log)?;
-            let Some((position, header)) = segment.locate(&self.storage, &log, offset)? else {
-                continue;
-            };
-            if header.last_offset() >= max_offset {
-                return Ok(None);
+            let found = self.slice_in(segment, offset, max_bytes, max_offset);
+            match found.map_err(|e| self.log_error(segment, e))? {
+                Some(found) => return Ok(found),
+                None => continue,
             }
-            let (end, next) = segment.slice_end(
-                &self.storage,
-                &log,
-                (position, &header),
-                max_bytes,
-                max_offset,
-            )?;
-            let len = u32::try_from(end - position).unwrap_or(u32::MAX);
-            let slice = FileSlice {
-                file: log,
-                position,
-                len,
-            };
-            return Ok(Some((slice, next)));
         }
         Ok(None)
+    }
+
+    /// slice_from within one segment: Some(None) if the batch holding `offset` reaches
+    /// `max_offset`, None if the segment ends first.
+    #[allow(clippy::type_complexity)]
+    fn slice_in(
+        &self,
+        segment: &Segment,
+        offset: i64,
+        max_bytes: u32,
+        max_offset: i64,
+    ) -> io::Result<Option<Option<(FileSlice, Option<i64>)>>> {
+        let log = self.storage.file(segment, FileKind::Log)?;
+        let Some((position, header)) = segment.locate(&self.storage, &log, offset)? else {
+            return Ok(None);
+        };
+        if header.last_offset() >= max_offset {
+            return Ok(Some(None));
+        }
+        let (end, next) = segment.slice_end(
+            &self.storage,
+            &log,
+            (position, &header),
+            max_bytes,
+            max_offset,
+        )?;
+        let len = u32::try_from(end - position).unwrap_or(u32::MAX);
+        let (sound, after) = segment.verify(&log, position, len, header.base_offset)?;
+        let next = if sound < len { Some(after) } else { next };
+        let slice = FileSlice {
+            file: log,
+            position,
+            len: sound,
+        };
+        Ok(Some(Some((slice, next))))
+    }
+
+    /// An I/O error of a read in `segment` as a LogError: Corrupt (naming the segment file) if a
+    /// batch failed its checks.
+    fn log_error(&self, segment: &Segment, e: io::Error) -> LogError {
+        match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<segment::CorruptAt>())
+        {
+            Some(at) => LogError::Corrupt {
+                segment: self.storage.path(segment.base, FileKind::Log),
+                position: at.position,
+                offset: Offset(at.offset),
+                reason: at.reason.clone(),
+            },
+            None => LogError::Io(e),
+        }
     }
 
     /// First batch whose max_timestamp >= ts (uses .timeindex, then scans headers); the caller
     /// decodes the batch to find the exact record. None if no such batch.
     pub fn read_at_timestamp(&self, ts: i64) -> Result<Option<FileSlice>, LogError> {
         for segment in self.segments.iter().filter(|s| s.max_timestamp_ms >= ts) {
-            let log = self.storage.file(segment, FileKind::Log)?;
-            if let Some((position, header)) = segment.find_timestamp(&self.storage, &log, ts)? {
-                let len = u32::try_from(header.total_size()).unwrap_or(u32::MAX);
-                return Ok(Some(FileSlice {
-                    file: log,
-                    position,
-                    len,
-                }));
+            let found = self
+                .batch_at_timestamp(segment, ts)
+                .map_err(|e| self.log_error(segment, e))?;
+            if found.is_some() {
+                return Ok(found);
             }
         }
         Ok(None)
+    }
+
+    fn batch_at_timestamp(&self, segment: &Segment, ts: i64) -> io::Result<Option<FileSlice>> {
+        let log = self.storage.file(segment, FileKind::Log)?;
+        let Some((position, header)) = segment.find_timestamp(&self.storage, &log, ts)? else {
+            return Ok(None);
+        };
+        let len = u32::try_from(header.total_size()).unwrap_or(u32::MAX);
+        segment.verify(&log, position, len, header.base_offset)?;
+        Ok(Some(FileSlice {
+            file: log,
+            position,
+            len,
+        }))
     }
 
     /// Every batch header from the batch containing `from` (or from the log start, if `from` is
@@ -504,7 +578,9 @@ impl PartitionLog {
         let from = from.max(self.log_start_offset());
         let mut headers = Vec::new();
         for segment in &self.segments[self.segment_index(from.0)..] {
-            segment.headers_from(&self.storage, from.0.max(segment.base.0), &mut headers)?;
+            segment
+                .headers_from(&self.storage, from.0.max(segment.base.0), &mut headers)
+                .map_err(|e| self.log_error(segment, e))?;
         }
         Ok(headers)
     }
@@ -706,17 +782,15 @@ impl PartitionLog {
         for (i, segment) in self.segments.iter().enumerate() {
             let (data, indexes) = self.needs_sync(segment);
             if data {
-                self.storage.file(segment, FileKind::Log)?.sync_data()?;
+                disk::sync_data(&*self.storage.file(segment, FileKind::Log)?)?;
             }
             if indexes || i == last {
-                self.storage.file(segment, FileKind::Index)?.sync_data()?;
-                self.storage
-                    .file(segment, FileKind::TimeIndex)?
-                    .sync_data()?;
+                disk::sync_data(&*self.storage.file(segment, FileKind::Index)?)?;
+                disk::sync_data(&*self.storage.file(segment, FileKind::TimeIndex)?)?;
             }
         }
         if self.rolls > self.rolls_synced {
-            sys::sync_dir(&self.storage.dir)?;
+            disk::sync_dir(&self.storage.dir)?;
         }
         Ok(())
     }
@@ -785,3 +859,9 @@ impl std::fmt::Debug for PartitionLog {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod power_tests;
+
+#[cfg(test)]
+mod corruption_tests;

@@ -23,7 +23,7 @@ use crate::batch::{BatchHeader, HEADER_SIZE};
 use crate::checkpoint;
 use crate::fs_sync::SyncMode;
 use crate::index::{self, Cadence, EntryBuffer, FilePosition, OffsetEntry, TimeEntry};
-use crate::partition::{LogConfig, LogError, RecoveryReport};
+use crate::partition::{CorruptBatch, LogConfig, LogError, RecoveryReport};
 use crate::scan::{walk, BatchCursor, WalkRules, CRC_WALK_BUFFER_BYTES, HEADER_WALK_BUFFER_BYTES};
 use crate::segment::{self, FileKind, Segment, Storage};
 use crate::sys;
@@ -51,6 +51,11 @@ struct SegmentLoad {
     cadence: Cadence,
     /// Bytes cut off the end: (file position, bytes, why).
     cut: Option<(u64, u64, String)>,
+    /// Batches kept despite a CRC mismatch (trusted segments only): (position, base offset).
+    crc_failures: Vec<(u64, i64)>,
+    /// The cut batch was whole and followed by a sound one: more like damage in the middle of
+    /// the log than a torn write at its end.
+    damaged_mid_log: bool,
     validated: bool,
 }
 
@@ -71,9 +76,19 @@ pub(crate) fn load(
         truncated_at: None,
         indexes_rebuilt: 0,
         reason: None,
+        corrupt_batches: Vec::new(),
     };
     if bases.is_empty() {
         let segment = storage.create_segment(Offset(0))?;
+        if sync == SyncMode::Now {
+            // The new names (the segment's files, and the directory itself if it is new) must
+            // be durable before the first append is acknowledged: the flusher only syncs the
+            // directory after a roll. Under SyncMode::Caller the caller's syncfs covers them.
+            crate::disk::sync_dir(&storage.dir)?;
+            if let Some(parent) = storage.dir.parent() {
+                crate::disk::sync_dir(parent)?;
+            }
+        }
         let cadence = Cadence::new(config.index_interval_bytes);
         return Ok(Loaded {
             segments: vec![segment],
@@ -178,9 +193,59 @@ fn load_segment(
         tracing::warn!(dir = %storage.dir.display(), segment = %file_path(storage, base), reason = %why, "rebuilding segment indexes");
         report.reason.get_or_insert_with(|| why.clone());
     }
-    let loaded = validate_segment(storage, segment, interval_bytes, sync)?;
+    let loaded = validate_segment(storage, segment, interval_bytes, sync, trusted)?;
     report.indexes_rebuilt += 1;
+    for &(position, offset) in &loaded.crc_failures {
+        tracing::error!(
+            dir = %storage.dir.display(),
+            segment = %file_path(storage, base),
+            position,
+            offset,
+            "corrupt batch (CRC-32C mismatch) in a segment that was fsynced whole: kept in place, \
+             reads of the partition stop there with a storage error"
+        );
+        report.corrupt_batches.push(CorruptBatch {
+            segment: storage.path(base, FileKind::Log),
+            position,
+            offset: Offset(offset),
+        });
+    }
     if let Some((position, bytes, reason)) = &loaded.cut {
+        if !trusted && loaded.damaged_mid_log {
+            // Not fsynced whole, so this may be a torn write (pages reach the disk in any
+            // order) and the cut stands, but sound batches follow: say so loudly.
+            tracing::error!(
+                dir = %storage.dir.display(),
+                segment = %file_path(storage, base),
+                position,
+                bytes,
+                reason = %reason,
+                "damaged batch followed by sound ones in the unsynced tail: cutting there (the \
+                 bytes after it were never known to be fsynced, so they may be a torn write)"
+            );
+            report.corrupt_batches.push(CorruptBatch {
+                segment: storage.path(base, FileKind::Log),
+                position: *position,
+                offset: loaded.segment.end,
+            });
+        }
+        if trusted {
+            // Framing damage in data that was fsynced: nothing after it can be found, so it
+            // must go, but this is lost acknowledged data, not a torn write.
+            tracing::error!(
+                dir = %storage.dir.display(),
+                segment = %file_path(storage, base),
+                position,
+                bytes,
+                reason = %reason,
+                "corrupt batch framing in a segment that was fsynced whole: cutting it and the segments after it"
+            );
+            report.corrupt_batches.push(CorruptBatch {
+                segment: storage.path(base, FileKind::Log),
+                position: *position,
+                offset: loaded.segment.end,
+            });
+        }
         record_cut(storage, base, *position, *bytes, reason, report);
     }
     Ok(loaded)
@@ -231,7 +296,7 @@ fn list_segments(storage: &Storage) -> io::Result<Vec<Offset>> {
         .filter(|(base, _)| logs.binary_search(base).is_err())
     {
         tracing::warn!(dir = %storage.dir.display(), base = %base, "removing an index without its log");
-        std::fs::remove_file(storage.path(base, kind))?;
+        crate::disk::remove_file(&storage.path(base, kind))?;
     }
     Ok(logs)
 }
@@ -363,6 +428,8 @@ fn check_segment(
         segment,
         cadence,
         cut: None,
+        crc_failures: Vec::new(),
+        damaged_mid_log: false,
         validated: false,
     }))
 }
@@ -403,6 +470,7 @@ fn check_tail(
     let rules = WalkRules {
         segment_base: segment.base.0,
         verify_crc: false,
+        step_over_crc_failures: false,
     };
     let end = walk(&mut cursor, start_offset, rules, |_, _| {})?;
     match end.bad {
@@ -443,6 +511,7 @@ fn validate_segment(
     mut segment: Segment,
     interval_bytes: u32,
     sync: SyncMode,
+    fsynced_whole: bool,
 ) -> io::Result<SegmentLoad> {
     let log = storage.file(&segment, FileKind::Log)?;
     let log_len = log.metadata()?.len();
@@ -452,6 +521,7 @@ fn validate_segment(
     let rules = WalkRules {
         segment_base: segment.base.0,
         verify_crc: true,
+        step_over_crc_failures: fsynced_whole,
     };
     let end = walk(&mut cursor, segment.base.0, rules, |position, header| {
         rebuild.observe(position, header, fallback_ms)
@@ -459,12 +529,14 @@ fn validate_segment(
     let cut = end
         .bad
         .map(|why| (end.position, log_len - end.position, why));
+    let mut damaged_mid_log = false;
     if cut.is_some() {
-        log.set_len(end.position)?;
+        damaged_mid_log = sound_batch_follows(&mut cursor, segment.base.0)?;
+        crate::disk::set_len(&log, end.position)?;
     }
     let sync_now = sync == SyncMode::Now;
     if sync_now {
-        log.sync_data()?;
+        crate::disk::sync_data(&log)?;
     }
     if let Some(entry) = rebuild.cadence.closing_entry() {
         rebuild.times.push(&entry);
@@ -488,8 +560,28 @@ fn validate_segment(
         segment,
         cadence: rebuild.cadence,
         cut,
+        crc_failures: end.crc_failures,
+        damaged_mid_log,
         validated: true,
     })
+}
+
+/// Whether the batch at the cursor is whole (framing sound) and the one after it is a sound
+/// batch with the next offset and a matching CRC: the signature of a damaged batch in the middle
+/// of the log rather than a torn write at its end (where nothing sound follows).
+fn sound_batch_follows(cursor: &mut BatchCursor<'_>, segment_base: i64) -> io::Result<bool> {
+    let crate::scan::Step::Batch(bad) = cursor.peek()? else {
+        return Ok(false);
+    };
+    cursor.advance(&bad);
+    let rules = WalkRules {
+        segment_base,
+        verify_crc: true,
+        step_over_crc_failures: false,
+    };
+    let mut sound = 0u32;
+    walk(cursor, bad.last_offset() + 1, rules, |_, _| sound += 1)?;
+    Ok(sound > 0)
 }
 
 /// Index entries collected while a segment is walked, by the append path's own cadence.

@@ -43,7 +43,26 @@ impl<'f> BatchCursor<'f> {
         end: u64,
         buffer_bytes: usize,
     ) -> BatchCursor<'f> {
-        let buf = vec![0u8; buffer_bytes.max(HEADER_SIZE)];
+        BatchCursor::with_buffer(
+            file,
+            position,
+            end,
+            vec![0u8; buffer_bytes.max(HEADER_SIZE)],
+        )
+    }
+
+    /// A cursor over `file`'s bytes `[position, end)` reading through `buf` (at least
+    /// [`HEADER_SIZE`] bytes; its content is ignored), which [`BatchCursor::into_buffer`] gives
+    /// back: readers that walk on every request reuse one buffer instead of allocating.
+    pub(crate) fn with_buffer(
+        file: &'f File,
+        position: u64,
+        end: u64,
+        mut buf: Vec<u8>,
+    ) -> BatchCursor<'f> {
+        if buf.len() < HEADER_SIZE {
+            buf.resize(HEADER_SIZE, 0);
+        }
         BatchCursor {
             file,
             end,
@@ -52,6 +71,10 @@ impl<'f> BatchCursor<'f> {
             buf_start: 0,
             buf_len: 0,
         }
+    }
+
+    pub(crate) fn into_buffer(self) -> Vec<u8> {
+        self.buf
     }
 
     pub(crate) fn position(&self) -> u64 {
@@ -141,6 +164,11 @@ pub(crate) struct WalkRules {
     pub(crate) segment_base: i64,
     /// Checksum every batch (recovery) or trust the bytes (index rebuild of a synced segment).
     pub(crate) verify_crc: bool,
+    /// With `verify_crc`: step over a batch whose framing and offsets are sound but whose CRC
+    /// fails, and list it in [`WalkEnd::crc_failures`], instead of stopping there. For segments
+    /// known to have been fsynced whole: a bad CRC there is damage at rest, not a torn write, and
+    /// cutting would drop every acknowledged batch after it.
+    pub(crate) step_over_crc_failures: bool,
 }
 
 /// Where a walk stopped.
@@ -152,6 +180,8 @@ pub(crate) struct WalkEnd {
     pub(crate) next_offset: i64,
     /// Why the walk stopped before the end, if it did.
     pub(crate) bad: Option<String>,
+    /// Batches stepped over for a CRC mismatch: (position, base offset).
+    pub(crate) crc_failures: Vec<(u64, i64)>,
 }
 
 /// Walk every batch from the cursor to its end, expecting dense offsets from `next_offset`,
@@ -162,6 +192,7 @@ pub(crate) fn walk(
     rules: WalkRules,
     mut visit: impl FnMut(u64, &BatchHeader),
 ) -> io::Result<WalkEnd> {
+    let mut crc_failures = Vec::new();
     loop {
         let header = match cursor.peek()? {
             Step::End => {
@@ -169,6 +200,7 @@ pub(crate) fn walk(
                     position: cursor.position(),
                     next_offset,
                     bad: None,
+                    crc_failures,
                 })
             }
             Step::Bad(reason) => {
@@ -176,19 +208,25 @@ pub(crate) fn walk(
                     position: cursor.position(),
                     next_offset,
                     bad: Some(reason),
+                    crc_failures,
                 })
             }
             Step::Batch(header) => header,
         };
         let mut bad = offsets_problem(&header, next_offset, rules.segment_base, cursor.position());
         if bad.is_none() && rules.verify_crc && !cursor.crc_matches(&header)? {
-            bad = Some("CRC-32C mismatch".to_string());
+            if rules.step_over_crc_failures {
+                crc_failures.push((cursor.position(), header.base_offset));
+            } else {
+                bad = Some("CRC-32C mismatch".to_string());
+            }
         }
         if let Some(reason) = bad {
             return Ok(WalkEnd {
                 position: cursor.position(),
                 next_offset,
                 bad: Some(reason),
+                crc_failures,
             });
         }
         visit(cursor.position(), &header);
@@ -265,6 +303,7 @@ mod tests {
         let rules = WalkRules {
             segment_base: 0,
             verify_crc: true,
+            step_over_crc_failures: false,
         };
         let end = walk(&mut cursor, 0, rules, |pos, h| {
             seen.push((pos, h.base_offset))

@@ -20,10 +20,12 @@
 //! (`batch::validate`, called by the broker before append).
 
 use crate::batch::{BatchHeader, BatchInfo};
+use crate::disk;
 use crate::files::{FileBudget, FileKey};
 use crate::index::{self, Cadence, DueEntries, FilePosition, OffsetEntry, TimeEntry};
-use crate::scan::{BatchCursor, Step, HEADER_WALK_BUFFER_BYTES};
-use crate::sys;
+use crate::scan::{
+    walk, BatchCursor, Step, WalkRules, CRC_WALK_BUFFER_BYTES, HEADER_WALK_BUFFER_BYTES,
+};
 use crate::Offset;
 use std::fs::File;
 use std::io::{self, IoSlice};
@@ -114,7 +116,7 @@ impl Storage {
     pub(crate) fn remove_segment(&self, segment: &Segment) -> io::Result<()> {
         self.budget.forget_segment(segment.id);
         for kind in FileKind::ALL {
-            match std::fs::remove_file(self.path(segment.base, kind)) {
+            match disk::remove_file(&self.path(segment.base, kind)) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
             }
@@ -138,7 +140,7 @@ pub(crate) fn write_fresh_index<E: index::IndexEntry>(
         .open(path)?;
     index::write_fresh::<E>(&file, entries)?;
     if sync {
-        file.sync_data()?;
+        disk::sync_data(&file)?;
     }
     Ok(())
 }
@@ -203,7 +205,7 @@ impl Segment {
         let log = storage.file(self, FileKind::Log)?;
         if let Err(e) = write_batches(&log, self.size_bytes, blob, batches, self.end.0) {
             // Best effort: leave no partial batch behind the valid bytes.
-            let _ = log.set_len(self.size_bytes);
+            let _ = disk::set_len(&log, self.size_bytes);
             return Err(e);
         }
         for info in batches {
@@ -308,14 +310,30 @@ impl Segment {
     ) -> io::Result<Option<(u64, BatchHeader)>> {
         let hint = self.offset_hint(storage, offset)?;
         let mut cursor = self.cursor_from_hint(log, hint, 0)?;
+        // Offsets are dense from the segment base (or from the index entry the cursor starts at,
+        // which cursor_from_hint checked): a batch claiming another offset is damaged.
+        let mut expected = match hint {
+            Some(e) if cursor.position() > 0 => self.base.0 + i64::from(e.relative_offset),
+            _ => self.base.0,
+        };
         loop {
             match cursor.peek()? {
                 Step::End => return Ok(None),
-                Step::Bad(reason) => return Err(self.corrupt(cursor.position(), &reason)),
+                Step::Bad(reason) => return Err(corrupt(cursor.position(), expected, reason)),
+                Step::Batch(h) if h.base_offset != expected || h.last_offset() < h.base_offset => {
+                    let reason = format!(
+                        "base offset {} where {expected} was expected",
+                        h.base_offset
+                    );
+                    return Err(corrupt(cursor.position(), expected, reason));
+                }
                 Step::Batch(h) if h.last_offset() >= offset => {
                     return Ok(Some((cursor.position(), h)))
                 }
-                Step::Batch(h) => cursor.advance(&h),
+                Step::Batch(h) => {
+                    expected = h.last_offset() + 1;
+                    cursor.advance(&h);
+                }
             }
         }
     }
@@ -398,7 +416,7 @@ impl Segment {
         loop {
             match cursor.peek()? {
                 Step::End => return Ok(None),
-                Step::Bad(reason) => return Err(self.corrupt(cursor.position(), &reason)),
+                Step::Bad(reason) => return Err(corrupt(cursor.position(), start, reason)),
                 Step::Batch(h) if h.max_timestamp >= timestamp_ms => {
                     return Ok(Some((cursor.position(), h)))
                 }
@@ -423,7 +441,10 @@ impl Segment {
         loop {
             match cursor.peek()? {
                 Step::End => return Ok(()),
-                Step::Bad(reason) => return Err(self.corrupt(cursor.position(), &reason)),
+                Step::Bad(reason) => {
+                    let expected = out.last().map_or(offset, |h| h.last_offset() + 1);
+                    return Err(corrupt(cursor.position(), expected, reason));
+                }
                 Step::Batch(h) => {
                     out.push(h);
                     cursor.advance(&h);
@@ -432,13 +453,73 @@ impl Segment {
         }
     }
 
-    fn corrupt(&self, position: u64, reason: &str) -> io::Error {
-        let message = format!(
-            "segment {} is corrupt at byte {position}: {reason}",
-            self.base
-        );
-        io::Error::new(io::ErrorKind::InvalidData, message)
+    /// Check the whole batches of `[position, position + len)` as recovery does (framing,
+    /// dense offsets from `first_offset`, CRC-32C) and return how many bytes from `position` are
+    /// sound, with the offset after them. Err(CorruptAt) if the first batch is not.
+    pub(crate) fn verify(
+        &self,
+        log: &File,
+        position: u64,
+        len: u32,
+        first_offset: i64,
+    ) -> io::Result<(u32, i64)> {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let buf = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        let buf = if buf.is_empty() {
+            vec![0u8; CRC_WALK_BUFFER_BYTES]
+        } else {
+            buf
+        };
+        let end = position + u64::from(len);
+        let mut cursor = BatchCursor::with_buffer(log, position, end, buf);
+        let rules = WalkRules {
+            segment_base: self.base.0,
+            verify_crc: true,
+            step_over_crc_failures: false,
+        };
+        let walked = walk(&mut cursor, first_offset, rules, |_, _| {});
+        BUFFER.with(|b| *b.borrow_mut() = cursor.into_buffer());
+        let walked = walked?;
+        match walked.bad {
+            Some(reason) if walked.position == position => {
+                Err(corrupt(position, walked.next_offset, reason))
+            }
+            _ => Ok(((walked.position - position) as u32, walked.next_offset)),
+        }
     }
+}
+
+/// A batch that failed its checks when read: where, which offset it should have held, and why.
+#[derive(Debug)]
+pub(crate) struct CorruptAt {
+    pub(crate) position: u64,
+    pub(crate) offset: i64,
+    pub(crate) reason: String,
+}
+
+impl std::fmt::Display for CorruptAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "corrupt batch at byte {} (offset {}): {}",
+            self.position, self.offset, self.reason
+        )
+    }
+}
+
+impl std::error::Error for CorruptAt {}
+
+fn corrupt(position: u64, offset: i64, reason: String) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        CorruptAt {
+            position,
+            offset,
+            reason,
+        },
+    )
 }
 
 /// Write batches back to back at `position` with base offsets from `next_offset` and leader
@@ -467,7 +548,7 @@ fn write_batches(
             slices[i * 4 + 3] = IoSlice::new(&batch[16..]);
             group_bytes += batch.len() as u64;
         }
-        sys::pwritev_all(log, &mut slices[..group.len() * 4], position)?;
+        disk::pwritev_all(log, &mut slices[..group.len() * 4], position)?;
         position += group_bytes;
     }
     Ok(())

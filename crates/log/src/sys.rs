@@ -8,7 +8,6 @@
 use std::fs::File;
 use std::io::{self, IoSlice};
 use std::os::fd::AsRawFd;
-use std::path::Path;
 
 /// Most slices one pwritev call accepts (IOV_MAX on Linux and the BSDs).
 const SLICES_PER_CALL_MAX: usize = 1024;
@@ -53,11 +52,6 @@ pub(crate) fn pwritev_all(
         IoSlice::advance_slices(&mut slices, written as usize);
     }
     Ok(())
-}
-
-/// fsync a directory so the names created or removed in it survive a power cut.
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
 }
 
 /// syncfs(2) on the filesystem holding `file`, retrying EINTR. Since Linux 5.8 it fails if a

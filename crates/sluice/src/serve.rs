@@ -65,6 +65,7 @@ pub fn main(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    sluice_log::records::set_max_decompressed_bytes(settings.batch_decompressed_bytes_max);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("sluice")

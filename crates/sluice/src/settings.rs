@@ -52,6 +52,10 @@ pub struct KinesisSection {
     pub consumers_per_stream: Option<usize>,
     pub request_bytes_max: Option<usize>,
     pub record_bytes_max: Option<usize>,
+    pub connections_max: Option<usize>,
+    pub inflight_per_connection_max: Option<u32>,
+    pub reply_bytes_inflight_max: Option<usize>,
+    pub reply_stall_timeout_ms: Option<u64>,
     pub enforce_shard_limits: Option<bool>,
     /// Access keys whose signatures are verified: `credentials = [{ access_key_id = "...",
     /// secret_access_key = "..." }]`. Without any, well-formed credentials are accepted.
@@ -115,6 +119,8 @@ pub struct LogSection {
     pub retention_bytes: Option<i64>,
     pub index_interval_bytes: Option<u32>,
     pub max_message_bytes: Option<usize>,
+    /// Bound on what one stored batch may decompress to (`sluice_log::records`).
+    pub batch_decompressed_bytes_max: Option<usize>,
 }
 
 /// A topic that must exist at start-up: `[[topic]] name = "x" partitions = 6 configs = {...}`.
@@ -135,6 +141,8 @@ pub struct Settings {
     pub streams: Vec<StreamDecl>,
     pub admin_listen: SocketAddr,
     pub topics: Vec<TopicDecl>,
+    /// What one record batch may decompress to when the server looks inside it.
+    pub batch_decompressed_bytes_max: usize,
 }
 
 fn addr(s: &str, what: &str) -> Result<SocketAddr, String> {
@@ -236,6 +244,11 @@ impl Settings {
             streams: f.streams,
             admin_listen: addr(&admin, "admin listen address")?,
             topics: f.topics,
+            batch_decompressed_bytes_max: f
+                .log
+                .batch_decompressed_bytes_max
+                .unwrap_or(sluice_log::records::DEFAULT_MAX_DECOMPRESSED_BYTES)
+                .max(1 << 20),
         })
     }
 }
@@ -267,6 +280,14 @@ fn kinesis_config(
     c.consumers_per_stream = k.consumers_per_stream.unwrap_or(c.consumers_per_stream);
     c.max_request_bytes = k.request_bytes_max.unwrap_or(c.max_request_bytes);
     c.max_record_bytes = k.record_bytes_max.unwrap_or(c.max_record_bytes);
+    c.connections_max = k.connections_max.unwrap_or(c.connections_max);
+    c.inflight_per_connection_max = k
+        .inflight_per_connection_max
+        .unwrap_or(c.inflight_per_connection_max);
+    c.reply_bytes_inflight_max = k
+        .reply_bytes_inflight_max
+        .unwrap_or(c.reply_bytes_inflight_max);
+    c.reply_stall_timeout_ms = k.reply_stall_timeout_ms.unwrap_or(c.reply_stall_timeout_ms);
     c.enforce_shard_limits = args
         .kinesis_enforce_shard_limits
         .or(k.enforce_shard_limits)

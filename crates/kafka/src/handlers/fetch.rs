@@ -3,7 +3,9 @@
 //! never past the high watermark. Record data is spliced from the segment files (see
 //! `response`). If fewer than `min_bytes` are available the request long-polls until data
 //! arrives or `max_wait_ms` passes. Fetch sessions (KIP-227) are not granted: every response
-//! carries session id 0, which tells clients to send full fetches.
+//! carries session id 0, which tells clients to send full fetches. A partition whose next batch
+//! is damaged on disk (the log checks every batch it serves) answers KAFKA_STORAGE_ERROR with no
+//! records; the other partitions of the same fetch are served as usual.
 
 use super::{Handled, Reply};
 use crate::response::{Records, Splicer};
@@ -202,6 +204,18 @@ fn read_partition(
         }
         Err(ReadError::UnknownTopicOrPartition) => {
             return (empty_partition(ask.index, unknown.code(), None), 0)
+        }
+        Err(ReadError::Log(LogError::Corrupt { .. })) => {
+            // The batch at this offset is damaged on disk (logged and counted once by the
+            // broker): the partition answers KAFKA_STORAGE_ERROR, the others are served.
+            return (
+                empty_partition(
+                    ask.index,
+                    ResponseError::KafkaStorageError.code(),
+                    Some(&partition),
+                ),
+                0,
+            );
         }
         Err(e) => {
             tracing::error!(topic = %partition.topic, partition = ask.index, error = %e, "read failed");

@@ -1,5 +1,6 @@
-//! Produce: append each partition's record batches in request order (the broker validates CRCs,
-//! sizes and idempotent sequences), then, for acks=1/all, wait until the group commit has made
+//! Produce: append each partition's record batches in request order (the records inside are
+//! checked here, bounded, see `check_records`; the broker validates CRCs, sizes and idempotent
+//! sequences), then, for acks=1/all, wait until the group commit has made
 //! them durable (bounded by the request's timeout). acks=0 gets no reply at all.
 
 use super::{Handled, Reply};
@@ -108,6 +109,7 @@ fn append(
     let partition = topic.and_then(|t| t.partition(index)).ok_or_else(unknown)?;
     let records =
         records.ok_or_else(|| (ResponseError::InvalidRecord, "records are null".to_string()))?;
+    check_records(records)?;
     let (outcome, waiter) = ctx
         .broker
         .append(&partition, records, wait)
@@ -118,6 +120,25 @@ fn append(
         .with_log_append_time_ms(-1)
         .with_log_start_offset(outcome.log_start_offset.0);
     Ok((resp, waiter))
+}
+
+/// Look inside the batches as Kafka's log validator does: records parse exactly, their count and
+/// offset deltas agree with the header, nothing is nested, and each batch decompresses within
+/// the limit (streaming, nothing kept). Framing problems (CRC, magic, length) are left to the
+/// broker's validation, which names them.
+fn check_records(records: &[u8]) -> Result<(), (ResponseError, String)> {
+    use sluice_log::records::{check, max_decompressed_bytes, RecordsError};
+    match check(records, max_decompressed_bytes()) {
+        Ok(()) | Err(RecordsError::Frame(_)) => Ok(()),
+        Err(e) => {
+            let code = match e {
+                RecordsError::Decompress { .. } => ResponseError::CorruptMessage,
+                RecordsError::TooLarge { .. } => ResponseError::MessageTooLarge,
+                _ => ResponseError::InvalidRecord,
+            };
+            Err((code, e.to_string()))
+        }
+    }
 }
 
 async fn wait_durable(

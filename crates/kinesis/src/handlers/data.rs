@@ -566,8 +566,11 @@ pub fn get_shard_iterator(ctx: &Context, r: &RequestCtx, input: &Value) -> KResu
     Ok(Value::Object(m))
 }
 
+/// A read failure is the server's: the client gets AWS's plain InternalFailure text, the
+/// operator the details (segment paths stay out of replies).
 pub(crate) fn read_error(e: sluice_broker::ReadError) -> KinesisError {
-    KinesisError::internal(format!("Internal service failure: {e}"))
+    tracing::warn!(error = %e, "Kinesis read failed");
+    KinesisError::internal("Internal service failure.")
 }
 
 /// Resolve an iterator to its stream and position.
