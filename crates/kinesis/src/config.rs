@@ -23,6 +23,8 @@ pub struct KinesisConfig {
     pub consumers_per_stream: usize,
     /// Largest request body accepted (PutRecords carries up to 10 MiB of records).
     pub max_request_bytes: usize,
+    /// Records per PutRecords call (Kinesis's 500; may be lowered, not raised).
+    pub put_records_max: usize,
     /// Largest record (partition key + data).
     pub max_record_bytes: usize,
     /// Access keys (id -> secret) whose signatures are verified; empty accepts any well-formed
@@ -59,6 +61,7 @@ impl Default for KinesisConfig {
             on_demand_shards: 4,
             consumers_per_stream: 20,
             max_request_bytes: 10 << 20,
+            put_records_max: 500,
             max_record_bytes: 1 << 20,
             credentials: Vec::new(),
             enforce_shard_limits: false,

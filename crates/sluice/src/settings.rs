@@ -51,6 +51,8 @@ pub struct KinesisSection {
     pub on_demand_stream_limit: Option<usize>,
     pub consumers_per_stream: Option<usize>,
     pub request_bytes_max: Option<usize>,
+    /// Records per PutRecords call, at most 500 (Kinesis's limit).
+    pub put_records_max: Option<usize>,
     pub record_bytes_max: Option<usize>,
     pub connections_max: Option<usize>,
     pub inflight_per_connection_max: Option<u32>,
@@ -279,6 +281,12 @@ fn kinesis_config(
     c.on_demand_stream_limit = k.on_demand_stream_limit.unwrap_or(c.on_demand_stream_limit);
     c.consumers_per_stream = k.consumers_per_stream.unwrap_or(c.consumers_per_stream);
     c.max_request_bytes = k.request_bytes_max.unwrap_or(c.max_request_bytes);
+    if let Some(n) = k.put_records_max {
+        if !(1..=500).contains(&n) {
+            return Err(format!("kinesis.put_records_max {n} must be between 1 and 500"));
+        }
+        c.put_records_max = n;
+    }
     c.max_record_bytes = k.record_bytes_max.unwrap_or(c.max_record_bytes);
     c.connections_max = k.connections_max.unwrap_or(c.connections_max);
     c.inflight_per_connection_max = k

@@ -301,6 +301,13 @@ pub async fn put_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResul
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    let max = ctx.config.put_records_max;
+    if list.len() > max {
+        // A lowered `kinesis.put_records_max`, worded as the model's own limit would be.
+        return Err(KinesisError::validation(format!(
+            "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length less than or equal to {max} (kinesis.put_records_max)"
+        )));
+    }
     let mut recs = Vec::with_capacity(list.len());
     let mut total = 0usize;
     for (i, v) in list.iter().enumerate() {
@@ -369,7 +376,7 @@ pub async fn put_records_fast(
         records: Vec<Entry<'a>>,
     }
     let req: Request = serde_json::from_slice(body).ok()?;
-    if req.records.is_empty() || req.records.len() > 500 {
+    if req.records.is_empty() || req.records.len() > ctx.config.put_records_max {
         return None;
     }
     let name = match (&req.name, &req.arn) {

@@ -15,6 +15,7 @@ use sluice_broker::streams::{ShardMeta, StreamInfo, StreamMeta};
 use tokio::sync::mpsc;
 
 /// Who is asking, as the request's signature and the server's settings say.
+#[derive(Clone)]
 pub struct RequestCtx {
     pub region: String,
     pub account: String,
@@ -50,7 +51,14 @@ pub async fn dispatch(
         O::PutRecord => data::put_record(ctx, r, &input).await?,
         O::PutRecords => data::put_records(ctx, r, &input).await?,
         O::GetShardIterator => data::get_shard_iterator(ctx, r, &input)?,
-        O::GetRecords => return data::get_records(ctx, r, &input),
+        O::GetRecords => {
+            // Reads, decoding and encoding of up to 10 MiB: off the async workers, so a burst
+            // of large reads cannot stall other connections (Kafka's included).
+            let (ctx, r) = (ctx.clone(), r.clone());
+            return tokio::task::spawn_blocking(move || data::get_records(&ctx, &r, &input))
+                .await
+                .unwrap_or_else(|_| Err(KinesisError::internal("Internal service failure.")));
+        }
         O::CreateStream => streams::create_stream(ctx, r, &input)?,
         O::DeleteStream => streams::delete_stream(ctx, r, &input)?,
         O::DescribeStream => streams::describe_stream(ctx, r, &input)?,
