@@ -2,8 +2,10 @@
 # Install everything the test suite needs on a fresh Debian 12 machine. Idempotent and quiet
 # when nothing is missing; safe with no stdin (CI=true).
 #   - Debian packages: kcat (real-client tests), nodejs and npm (only if missing), python3-venv
-#     (only if `python3 -m venv` fails).
+#     (only if `python3 -m venv` fails), fio and iperf3 (the machine limits that sluice-bench
+#     measures beside its workloads).
 #   - kafkajs in tests/clients/js/node_modules, from its package-lock.json (npm ci).
+#   - cargo-fuzz (from crates.io) for scripts/fuzz.sh, unless SLUICE_FUZZ_SECONDS=0.
 #   - .venv with the pins in tests/clients/requirements.txt; a stamp file keyed on the
 #     requirements hash skips pip when nothing changed.
 set -euo pipefail
@@ -25,6 +27,8 @@ missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v fio >/dev/null 2>&1 || missing+=(fio)
+command -v iperf3 >/dev/null 2>&1 || missing+=(iperf3)
 if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
@@ -33,7 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 else
-    log "Debian packages present (kcat, node, npm, python venv)"
+    log "Debian packages present (kcat, node, npm, python venv, fio, iperf3)"
 fi
 
 # --- kafkajs (tests/clients/js, pinned by its package-lock.json) ---------------------------------
@@ -46,6 +50,16 @@ else
     log "installing kafkajs (npm ci in $JS)"
     (cd "$JS" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
     echo "$js_hash" > "$js_stamp"
+fi
+
+# --- cargo-fuzz (scripts/fuzz.sh; skipped with SLUICE_FUZZ_SECONDS=0) ----------------------------
+if [ "${SLUICE_FUZZ_SECONDS:-}" = "0" ]; then
+    log "cargo-fuzz not needed (SLUICE_FUZZ_SECONDS=0)"
+elif command -v cargo-fuzz >/dev/null 2>&1; then
+    log "cargo-fuzz present ($(cargo fuzz --version 2>/dev/null))"
+else
+    log "installing cargo-fuzz (cargo install cargo-fuzz --locked)"
+    cargo install cargo-fuzz --locked --quiet
 fi
 
 # --- Python venv -----------------------------------------------------------------------------

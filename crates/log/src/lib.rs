@@ -10,8 +10,10 @@
 //!
 //! Layers, bytes to state: [`batch`] (one record batch) → [`index`] (the `.index` and
 //! `.timeindex` formats) → [`segment`] (one `{base_offset:020}` file set) → [`partition`]
-//! (a directory of segments: append, read, retention, recovery). [`files`] bounds the number of
-//! open file handles across every partition of the process. [`FilesystemSync`] lets a caller
+//! (a directory of segments: append, read, retention, recovery). [`records`] decodes the
+//! records inside stored batches, every codec bounded, for the few places the server looks
+//! inside one. [`files`] bounds the number of open file handles across every partition of the
+//! process. [`FilesystemSync`] lets a caller
 //! that opens or closes many partitions make them durable with one syncfs(2) instead of fsyncs
 //! per partition.
 

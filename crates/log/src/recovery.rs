@@ -105,6 +105,13 @@ pub(crate) fn load(
     let (mut segments, cadence) = load_all(storage, config, &bases, trust, sync, &mut report)?;
     remove_empty_inner_segments(storage, &mut segments)?;
     check_order(storage, &segments)?;
+    if sync == SyncMode::Now && (segments.len() != bases.len() || report.truncated_bytes > 0) {
+        // Segments deleted by recovery must stay deleted: if a power cut brought a deleted
+        // segment's name back, its stale batches would follow on from the new ones written at
+        // the same offsets. (Found by power_tests: an acknowledged-looking old tail came back.)
+        // Under SyncMode::Caller the caller's syncfs covers the names.
+        crate::disk::sync_dir(&storage.dir)?;
+    }
     let first_append_ms = match segments.last() {
         Some(active) => first_append_ms(storage, active)?,
         None => -1,

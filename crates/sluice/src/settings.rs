@@ -283,7 +283,9 @@ fn kinesis_config(
     c.max_request_bytes = k.request_bytes_max.unwrap_or(c.max_request_bytes);
     if let Some(n) = k.put_records_max {
         if !(1..=500).contains(&n) {
-            return Err(format!("kinesis.put_records_max {n} must be between 1 and 500"));
+            return Err(format!(
+                "kinesis.put_records_max {n} must be between 1 and 500"
+            ));
         }
         c.put_records_max = n;
     }

@@ -377,6 +377,26 @@ fn the_limit_counts_decoded_record_overhead() {
     assert_eq!(decode(&Bytes::from(batch), LIMIT).unwrap().len(), 10_000);
 }
 
+#[test]
+fn the_fuzz_corpus_replays_cleanly() {
+    // fuzz/corpus/record_batch: real producers' batches (fuzz/seeds.py) and any crash inputs kept
+    // as regressions. The real batches pass the produce-time check and decode.
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/record_batch");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let data = std::fs::read(e.path()).unwrap();
+        let checked = check(&data, LIMIT);
+        let decoded = decode(&Bytes::from(data), LIMIT);
+        if e.file_name().to_string_lossy().starts_with("seed-") {
+            checked.unwrap_or_else(|err| panic!("{}: {err}", e.path().display()));
+            assert!(!decoded.unwrap().is_empty());
+        }
+    }
+}
+
 proptest::proptest! {
     #[test]
     fn decode_and_check_never_panic_on_mutated_batches(codec in 0u8..5, at in 0usize..400, value in proptest::num::u8::ANY, cut in 0usize..400) {
