@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The full benchmark suite (tens of minutes on 2 cores), then the report.
+#
+# Builds the release server and load generator (in separate cargo invocations, so the bench's
+# dependencies never change how the server is built), installs the npm peers, measures the
+# machine's limits, runs every workload side by side with the peers that are present, writes
+# one JSON file per workload into $RESULTS, and regenerates docs/BENCHMARKS.md and the charts
+# in docs/bench/ from them.
+#
+# Environment: ROUNDS (3, for the side-by-side comparisons), SWEEP_ROUNDS (1), DURATION
+# (10 s per run), RESULTS (bench/results), BENCH_DIR (where data directories and fio's files
+# go; default $TMPDIR), ONLY (a regex of step names to run, e.g. ONLY='kinesis'),
+# TANSU (path of a tansu binary; default bench/peers/tansu/bin/tansu or `tansu` on PATH).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+SWEEP_ROUNDS=${SWEEP_ROUNDS:-1}
+DURATION=${DURATION:-10}
+RESULTS=${RESULTS:-bench/results}
+ONLY=${ONLY:-.}
+target_dir=${CARGO_TARGET_DIR:-target}
+
+cargo build --release -p sluice
+cargo build --release -p sluice-bench
+bench/install-peers.sh
+B="$target_dir/release/sluice-bench"
+SLUICE="$target_dir/release/sluice"
+mkdir -p "$RESULTS"
+
+tansu=()
+TANSU=${TANSU:-}
+if [ -z "$TANSU" ]; then
+    if [ -x bench/peers/tansu/bin/tansu ]; then TANSU=bench/peers/tansu/bin/tansu
+    elif command -v tansu >/dev/null 2>&1; then TANSU=$(command -v tansu); fi
+fi
+if [ -n "$TANSU" ]; then
+    tansu=(-t tansu --tansu-bin "$TANSU")
+    echo "run-all: Tansu at $TANSU"
+else
+    echo "run-all: no tansu binary (INSTALL_TANSU=1 bench/install-peers.sh builds one); Kafka runs without it"
+fi
+
+step() {  # step NAME sluice-bench-args...
+    local name=$1; shift
+    if ! [[ $name =~ $ONLY ]]; then return 0; fi
+    echo "==== $name"
+    "$B" "$@" --sluice-bin "$SLUICE" --label "$name" --duration "$DURATION" -o "$RESULTS/$name.json" \
+        || echo "run-all: $name failed (continuing)"
+}
+
+if [[ limits =~ $ONLY ]]; then
+    echo "==== limits"
+    "$B" limits -o "$RESULTS/00-limits.json" >/dev/null
+fi
+
+# Kafka produce, 1 KiB, acks=all: each flush policy (and Tansu's in-memory store).
+step kafka-produce-1k-acks-all compare --rounds "$ROUNDS" \
+    -t sluice:always -t sluice:interval:100 -t sluice:never "${tansu[@]}" \
+    --workload kafka-produce --record-size 1024 --acks all --partitions 4
+# Kafka produce, 100-byte records.
+step kafka-produce-100b compare --rounds "$ROUNDS" \
+    -t sluice:always -t sluice:never "${tansu[@]}" \
+    --workload kafka-produce --record-size 100 --acks all --partitions 4
+# Kafka consume from the page cache (256 MB filled first), and with caches dropped if allowed.
+step kafka-consume-1k compare --rounds "$ROUNDS" -t sluice "${tansu[@]}" \
+    --workload kafka-consume --record-size 1024 --partitions 4 --prefill-mb 256
+step kafka-consume-1k-drop-caches run -t sluice \
+    --workload kafka-consume --record-size 1024 --partitions 4 --prefill-mb 256 --drop-caches
+# Latency vs offered load, acks=all, 1 KiB (48,828 records/s = 50 MB/s).
+step kafka-e2e-latency-vs-load compare --rounds "$SWEEP_ROUNDS" -t sluice \
+    --workload kafka-e2e --record-size 1024 --acks all --partitions 4 \
+    --sweep rate=12207,24414,48828,97656
+# Throughput vs record size and vs partitions.
+step kafka-produce-vs-record-size compare --rounds "$SWEEP_ROUNDS" -t sluice:always -t sluice:never \
+    --workload kafka-produce --acks all --partitions 4 --sweep record-size=100,1024,10240,102400
+step kafka-produce-vs-partitions compare --rounds "$SWEEP_ROUNDS" -t sluice \
+    --workload kafka-produce --record-size 1024 --acks all --sweep partitions=1,10,100,1000
+# Kinesis: PutRecords 500 × 200 B and GetRecords, the same Rust client against each server.
+step kinesis-put-500x200 compare --rounds "$ROUNDS" -t sluice -t kinesalite -t kinesis-local \
+    --workload kinesis-put --record-size 200 --kinesis-batch 500 --concurrency 4 --partitions 4
+step kinesis-get-200 compare --rounds "$ROUNDS" -t sluice -t kinesalite \
+    --workload kinesis-get --record-size 200 --kinesis-batch 500 --concurrency 4 --partitions 4 \
+    --records 200000
+
+"$B" report --results "$RESULTS"
