@@ -49,7 +49,7 @@ section "real-client tests (pytest tests/clients, SLUICE_BIN=$SLUICE_BIN)"
 # the AWS SDK a second time.
 section "bench smoke (cargo build --workspace --bins; sluice-bench smoke)"
 if cargo build --workspace --bins; then
-    "$target_dir/debug/sluice-bench" smoke --sluice-bin "$target_dir/debug/sluice" || failed+=("bench")
+    "$target_dir/debug/sluice-bench" smoke --sluice-bin "$SLUICE_BIN" || failed+=("bench")
 else
     failed+=("bench")
 fi

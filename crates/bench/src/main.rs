@@ -150,9 +150,11 @@ impl ProgramArgs {
             .ok()
             .and_then(|p| p.parent().map(|d| d.join("sluice")))
             .filter(|p| p.exists());
+        // Servers start in their own directories: a relative path is made absolute here.
         let sluice_bin = self
             .sluice_bin
             .clone()
+            .map(|p| std::path::absolute(&p).unwrap_or(p))
             .or(sibling)
             .unwrap_or_else(|| root.join("target/release/sluice"));
         let peers_dir = self
