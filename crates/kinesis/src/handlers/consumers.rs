@@ -185,15 +185,7 @@ pub fn register(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<Value> 
     let stream_arn = str_of(input, "StreamARN").unwrap_or("");
     let s = stream_of_arn(ctx, r, stream_arn)?;
     let name = str_of(input, "ConsumerName").unwrap_or("").to_string();
-    let tags: std::collections::BTreeMap<String, String> = input
-        .get("Tags")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let tags = crate::handlers::streams::tags_from_map(input.get("Tags"));
     let limit = ctx.config.consumers_per_stream;
     let stream = s.topic.name.to_string();
     let now = now_ms();

@@ -76,7 +76,7 @@ pub fn check_shard_limit(ctx: &Context, r: &RequestCtx, additional: usize) -> KR
     Ok(())
 }
 
-fn tags_from_map(v: Option<&Value>) -> BTreeMap<String, String> {
+pub(crate) fn tags_from_map(v: Option<&Value>) -> BTreeMap<String, String> {
     v.and_then(Value::as_object)
         .map(|m| {
             m.iter()
