@@ -68,6 +68,9 @@ pub struct BrokerConfig {
     pub groups: crate::groups::GroupConfig,
     /// Size at which the internal `__consumer_offsets` partition is rewritten to its live state.
     pub offsets_compact_bytes: u64,
+    /// A flush round with at least this many dirty partitions makes them durable with one
+    /// syncfs(2) instead of an fdatasync each (where syncfs reports errors); 0 never does.
+    pub flush_syncfs_min_partitions: usize,
 }
 
 impl BrokerConfig {
@@ -88,6 +91,7 @@ impl BrokerConfig {
                 group_max_size: usize::MAX,
             },
             offsets_compact_bytes: 16 << 20,
+            flush_syncfs_min_partitions: 2,
         }
     }
 }

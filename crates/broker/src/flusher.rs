@@ -4,10 +4,19 @@
 //! waiter of the round together. While a round's fsyncs run, the next round's requests pile up,
 //! so one fsync is shared by every producer that wrote in that window. Under
 //! `flush=interval:<ms>` the thread sleeps between rounds and nobody waits.
+//!
+//! A round with many dirty partitions makes them durable with one syncfs(2) of the data
+//! directory's filesystem instead of one fdatasync each (where syncfs reports write-back
+//! errors: [`sluice_log::FilesystemSync`]). Each fdatasync ends in a device cache flush of its
+//! own; syncfs writes every dirty file back and flushes once. What each partition had written
+//! when the round began (its sync target) is durable once syncfs returns Ok. If syncfs fails,
+//! the error may belong to any file on the filesystem, so the round falls back to fdatasync per
+//! partition, which reports exactly the partitions whose own data was lost.
 
 use crate::config::FlushPolicy;
 use crate::metrics::Metrics;
 use crate::partition::Partition;
+use sluice_log::FilesystemSync;
 use std::collections::HashMap;
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -29,15 +38,18 @@ pub struct Flusher {
 }
 
 impl Flusher {
+    /// `syncfs`: a handle on the data directory's filesystem and the number of dirty partitions
+    /// from which a round uses it instead of fdatasync per partition (None: always fdatasync).
     pub(crate) fn start(
         policy: FlushPolicy,
         metrics: Arc<Metrics>,
         data_arrived: Arc<Notify>,
+        syncfs: Option<(FilesystemSync, usize)>,
     ) -> Flusher {
         let (tx, rx) = mpsc::channel::<FlushRequest>();
         let thread = std::thread::Builder::new()
             .name("sluice-flusher".into())
-            .spawn(move || run(rx, policy, &metrics, &data_arrived))
+            .spawn(move || run(rx, policy, &metrics, &data_arrived, syncfs.as_ref()))
             .expect("spawning the flusher thread");
         Flusher {
             tx: Some(tx),
@@ -101,6 +113,7 @@ fn run(
     policy: FlushPolicy,
     metrics: &Metrics,
     data_arrived: &Notify,
+    syncfs: Option<&(FilesystemSync, usize)>,
 ) {
     let interval = match policy {
         FlushPolicy::Interval { interval_ms } => Some(Duration::from_millis(interval_ms)),
@@ -112,12 +125,16 @@ fn run(
         }
         let mut round = vec![first];
         round.extend(rx.try_iter());
-        flush_round(round, metrics);
+        flush_round(round, metrics, syncfs);
         data_arrived.notify_waiters();
     }
 }
 
-fn flush_round(round: Vec<FlushRequest>, metrics: &Metrics) {
+fn flush_round(
+    round: Vec<FlushRequest>,
+    metrics: &Metrics,
+    syncfs: Option<&(FilesystemSync, usize)>,
+) {
     metrics.flush_rounds.inc();
     let mut by_partition: HashMap<
         *const Partition,
@@ -129,11 +146,47 @@ fn flush_round(round: Vec<FlushRequest>, metrics: &Metrics) {
             .or_insert_with(|| (req.partition.clone(), Vec::new()));
         e.1.extend(req.waiter);
     }
-    for (_, (partition, waiters)) in by_partition {
+    for (partition, _) in by_partition.values() {
         partition
             .flush_queued
             .store(false, std::sync::atomic::Ordering::Release);
-        let reply = flush_partition(&partition, metrics);
+    }
+    // Partitions made durable by this round's syncfs, if it used one.
+    let mut synced = std::collections::HashSet::new();
+    if let Some((fs, min)) = syncfs {
+        if by_partition.len() >= *min {
+            let targets: Vec<_> = by_partition
+                .iter()
+                .filter(|(_, (p, _))| !p.storage_failed())
+                .map(|(k, (p, _))| (*k, p.clone(), p.sync_target().map(|t| t.up_to)))
+                .collect();
+            let started = Instant::now();
+            let res = fs.sync();
+            metrics.fsyncs.inc();
+            metrics
+                .fsync_seconds
+                .observe(started.elapsed().as_secs_f64());
+            match res {
+                Ok(()) => {
+                    for (k, p, up_to) in targets {
+                        if let Some(up_to) = up_to {
+                            p.mark_flushed(up_to);
+                        }
+                        synced.insert(k);
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "syncfs failed; falling back to fdatasync per partition");
+                }
+            }
+        }
+    }
+    for (k, (partition, waiters)) in by_partition {
+        let reply = if synced.contains(&k) {
+            Ok(())
+        } else {
+            flush_partition(&partition, metrics)
+        };
         for w in waiters {
             let _ = w.send(reply.clone());
         }

@@ -22,6 +22,7 @@ pub struct FileConfig {
     pub open_files_max: Option<usize>,
     pub retention_check_interval_ms: Option<u64>,
     pub offsets_compact_bytes: Option<u64>,
+    pub flush_syncfs_min_partitions: Option<usize>,
     #[serde(default)]
     pub kafka: KafkaSection,
     #[serde(default)]
@@ -191,6 +192,9 @@ impl Settings {
         }
         if let Some(n) = f.offsets_compact_bytes {
             broker.offsets_compact_bytes = n;
+        }
+        if let Some(n) = f.flush_syncfs_min_partitions {
+            broker.flush_syncfs_min_partitions = n;
         }
         if let Some(ms) = f.retention_check_interval_ms {
             broker.retention_check_interval_ms = ms;

@@ -1,8 +1,8 @@
 //! The data plane: PutRecord, PutRecords, GetShardIterator, GetRecords.
 
 use super::{
-    active_stream, child_shards_json, find_shard, int_of, obj, shard_id, str_of, timestamp,
-    RequestCtx,
+    active_stream, child_shards_json, find_shard, int_of, obj, push_shard_id, shard_id, str_of,
+    timestamp, RequestCtx,
 };
 use crate::error::{KResult, KinesisError};
 use crate::iterator::{java_date, IteratorError, Position, ITERATOR_TTL_MS};
@@ -29,8 +29,8 @@ const BATCH_OVERHEAD: usize = 4096;
 type BatchRow<'a> = (Option<&'a [u8]>, Option<&'a [u8]>, i64);
 
 /// One record to put, decoded.
-struct Incoming {
-    key: String,
+struct Incoming<'a> {
+    key: std::borrow::Cow<'a, str>,
     data: Vec<u8>,
     hash: u128,
 }
@@ -66,7 +66,7 @@ fn hash_of(key: &str, explicit: Option<&str>) -> KResult<u128> {
 
 /// `path` is where the record sits in the request, for the validation message
 /// (`partitionKey`, or `records.3.member.partitionKey`).
-fn incoming(ctx: &Context, v: &Value, path: &str) -> KResult<Incoming> {
+fn incoming<'a>(ctx: &Context, v: &'a Value, path: &str) -> KResult<Incoming<'a>> {
     // The current model leaves PartitionKey optional (for AUTO record distribution, which
     // Sluice does not implement); without it there is nothing to route by.
     let Some(key) = str_of(v, "PartitionKey") else {
@@ -74,7 +74,7 @@ fn incoming(ctx: &Context, v: &Value, path: &str) -> KResult<Incoming> {
             "1 validation error detected: Value null at '{path}' failed to satisfy constraint: Member must not be null"
         )));
     };
-    let key = key.to_string();
+    let key = std::borrow::Cow::Borrowed(key);
     let data = decode_data(v.get("Data").unwrap_or(&Value::Null))?;
     let hash = hash_of(&key, str_of(v, "ExplicitHashKey"))?;
     let size = key.len() + data.len();
@@ -87,10 +87,19 @@ fn incoming(ctx: &Context, v: &Value, path: &str) -> KResult<Incoming> {
     Ok(Incoming { key, data, hash })
 }
 
-/// The outcome of putting one record.
+/// The outcome of putting one record. A success keeps what its sequence number is made of;
+/// the text is written with a [`seqnum::SeqEncoder`] when the reply is.
 enum PutResult {
-    Ok { shard: i32, seq: String },
-    Failed { code: &'static str, message: String },
+    Ok {
+        shard: i32,
+        created_ms: i64,
+        offset: i64,
+        arrival_ms: i64,
+    },
+    Failed {
+        code: &'static str,
+        message: String,
+    },
 }
 
 /// Append records to their shards: one batch per shard (split under the topic's batch size
@@ -100,7 +109,7 @@ async fn put(
     ctx: &Context,
     r: &RequestCtx,
     name: &str,
-    recs: Vec<Incoming>,
+    recs: Vec<Incoming<'_>>,
 ) -> KResult<Vec<PutResult>> {
     let mut results: Vec<Option<PutResult>> = (0..recs.len()).map(|_| None).collect();
     let mut pending: Vec<usize> = (0..recs.len()).collect();
@@ -196,7 +205,9 @@ async fn put(
                             let offset = outcome.base_offset.0 + k as i64;
                             results[i] = Some(PutResult::Ok {
                                 shard,
-                                seq: seqnum::for_record(shard, shard_meta.created_ms, offset, now),
+                                created_ms: shard_meta.created_ms,
+                                offset,
+                                arrival_ms: now,
                             });
                         }
                         if let Some(w) = waiter {
@@ -245,7 +256,7 @@ async fn put(
 
 /// Split one shard's records into batches under `max_batch` bytes (record overhead included
 /// with a margin), keeping order.
-fn chunks(recs: &[Incoming], idxs: &[usize], max_batch: usize) -> Vec<Vec<usize>> {
+fn chunks(recs: &[Incoming<'_>], idxs: &[usize], max_batch: usize) -> Vec<Vec<usize>> {
     let budget = max_batch.saturating_sub(BATCH_OVERHEAD).max(1024);
     let mut out = Vec::new();
     let mut cur = Vec::new();
@@ -278,7 +289,13 @@ pub async fn put_record(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult
     let rec = incoming(ctx, input, "partitionKey")?;
     let mut out = put(ctx, r, &s.topic.name, vec![rec]).await?;
     match out.pop() {
-        Some(PutResult::Ok { shard, seq }) => {
+        Some(PutResult::Ok {
+            shard,
+            created_ms,
+            offset,
+            arrival_ms,
+        }) => {
+            let seq = seqnum::for_record(shard, created_ms, offset, arrival_ms);
             let mut m = obj();
             m.insert("ShardId".into(), shard_id(shard).into());
             m.insert("SequenceNumber".into(), seq.into());
@@ -322,12 +339,19 @@ pub async fn put_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResul
     }
     let results = put(ctx, r, &s.topic.name, recs).await?;
     let mut failed = 0;
+    let mut enc = seqnum::SeqEncoder::new();
     let entries: Vec<Value> = results
         .into_iter()
         .map(|res| {
             let mut m = obj();
             match res {
-                PutResult::Ok { shard, seq } => {
+                PutResult::Ok {
+                    shard,
+                    created_ms,
+                    offset,
+                    arrival_ms,
+                } => {
+                    let seq = enc.record(shard, created_ms, offset, arrival_ms);
                     m.insert("SequenceNumber".into(), seq.into());
                     m.insert("ShardId".into(), shard_id(shard).into());
                 }
@@ -421,7 +445,7 @@ pub async fn put_records_fast(
         };
         total += e.key.len() + data.len();
         recs.push(Incoming {
-            key: e.key.clone().into_owned(),
+            key: e.key.clone(),
             data,
             hash,
         });
@@ -441,7 +465,7 @@ async fn put_records_reply(
     ctx: &Context,
     r: &RequestCtx,
     name: &str,
-    recs: Vec<Incoming>,
+    recs: Vec<Incoming<'_>>,
 ) -> KResult<super::Reply> {
     let s = ctx
         .broker
@@ -457,6 +481,7 @@ async fn put_records_reply(
         .filter(|r| matches!(r, PutResult::Failed { .. }))
         .count();
     let mut out = Vec::with_capacity(64 + n * 110);
+    let mut enc = seqnum::SeqEncoder::new();
     out.extend_from_slice(b"{\"FailedRecordCount\":");
     out.extend_from_slice(failed.to_string().as_bytes());
     out.extend_from_slice(b",\"EncryptionType\":\"NONE\",\"Records\":[");
@@ -465,11 +490,19 @@ async fn put_records_reply(
             out.push(b',');
         }
         match res {
-            PutResult::Ok { shard, seq } => {
+            PutResult::Ok {
+                shard,
+                created_ms,
+                offset,
+                arrival_ms,
+            } => {
                 out.extend_from_slice(b"{\"SequenceNumber\":\"");
-                out.extend_from_slice(seq.as_bytes());
+                out.extend_from_slice(
+                    enc.record(*shard, *created_ms, *offset, *arrival_ms)
+                        .as_bytes(),
+                );
                 out.extend_from_slice(b"\",\"ShardId\":\"");
-                out.extend_from_slice(shard_id(*shard).as_bytes());
+                push_shard_id(&mut out, *shard);
                 out.extend_from_slice(b"\"}");
             }
             PutResult::Failed { code, message } => {
@@ -735,11 +768,12 @@ pub fn get_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<supe
         // The hot path: the reply is written directly, without a JSON tree.
         let mut out = Vec::with_capacity(128 + f.bytes * 4 / 3 + f.records.len() * 150);
         out.extend_from_slice(br#"{"Records":["#);
+        let mut enc = seqnum::SeqEncoder::new();
         for (i, rec) in f.records.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            write_record_json(&mut out, pos.shard, f.shard_created_ms, rec);
+            write_record_json(&mut out, &mut enc, pos.shard, f.shard_created_ms, rec);
         }
         out.extend_from_slice(br#"],"MillisBehindLatest":"#);
         out.extend_from_slice(f.behind_ms.to_string().as_bytes());
@@ -783,12 +817,13 @@ pub fn get_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResult<supe
 /// One record of a GetRecords reply, written as JSON: the same fields as `record_json`.
 fn write_record_json(
     out: &mut Vec<u8>,
+    enc: &mut seqnum::SeqEncoder,
     shard: i32,
     shard_created_ms: i64,
     rec: &records::StoredRecord,
 ) {
     out.extend_from_slice(br#"{"SequenceNumber":""#);
-    let seq = seqnum::for_record(shard, shard_created_ms, rec.offset, rec.timestamp_ms);
+    let seq = enc.record(shard, shard_created_ms, rec.offset, rec.timestamp_ms);
     out.extend_from_slice(seq.as_bytes());
     out.extend_from_slice(br#"","ApproximateArrivalTimestamp":"#);
     // Seconds with a millisecond fraction, as the JSON protocol carries timestamps.

@@ -139,6 +139,18 @@ pub fn shard_id(index: i32) -> String {
     format!("shardId-{index:012}")
 }
 
+/// `shard_id(index)` appended to `out` without formatting machinery (reply hot paths).
+pub(crate) fn push_shard_id(out: &mut Vec<u8>, index: i32) {
+    out.extend_from_slice(b"shardId-");
+    let mut digits = [b'0'; 12];
+    let mut n = index.max(0) as u32;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend_from_slice(&digits);
+}
+
 /// The index in a `shardId-000000000007` id (AWS also accepts the bare number's id forms
 /// with any digits after the prefix).
 pub fn shard_index(id: &str) -> Option<i32> {
@@ -301,4 +313,16 @@ pub fn child_shards_json(meta: &StreamMeta, index: i32) -> Value {
         })
         .collect();
     Value::Array(children)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn push_shard_id_matches_shard_id() {
+        for i in [0, 7, 12_345, i32::MAX] {
+            let mut out = Vec::new();
+            super::push_shard_id(&mut out, i);
+            assert_eq!(String::from_utf8(out).unwrap(), super::shard_id(i));
+        }
+    }
 }
