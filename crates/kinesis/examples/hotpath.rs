@@ -32,7 +32,7 @@ async fn call_raw(ctx: &Arc<Context>, op: &str, body: Bytes) -> Bytes {
     let resp = answer(ctx.clone(), parts, body).await;
     assert_eq!(resp.status(), 200);
     match resp.into_body() {
-        ReplyBody::Full(Some(b)) => b,
+        ReplyBody::Full(Some(b)) | ReplyBody::Budgeted(b, ..) => b,
         _ => Bytes::new(),
     }
 }
