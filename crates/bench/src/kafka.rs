@@ -91,7 +91,16 @@ impl ProducerContext for Delivery {
     }
 }
 
+/// librdkafka's queue for one producer: 1,000,000 records and 1 GiB in all, divided among the
+/// producers (at least 16,384 records and 16 MiB each), so many producers in closed loop cannot
+/// queue many GiB between them.
+fn queue_budget(producers: usize) -> (u64, u64) {
+    let p = producers.max(1) as u64;
+    ((1_000_000 / p).max(16_384), (1_048_576 / p).max(16_384))
+}
+
 fn producer_config(bootstrap: &str, w: &Workload) -> ClientConfig {
+    let (queue_messages, queue_kbytes) = queue_budget(w.producers);
     let mut c = ClientConfig::new();
     c.set("bootstrap.servers", bootstrap)
         .set("acks", &w.acks)
@@ -100,8 +109,8 @@ fn producer_config(bootstrap: &str, w: &Workload) -> ClientConfig {
         .set("batch.size", w.batch_size.to_string())
         .set("batch.num.messages", "1000000")
         .set("enable.idempotence", w.idempotence.to_string())
-        .set("queue.buffering.max.messages", "1000000")
-        .set("queue.buffering.max.kbytes", "1048576")
+        .set("queue.buffering.max.messages", queue_messages.to_string())
+        .set("queue.buffering.max.kbytes", queue_kbytes.to_string())
         .set("message.timeout.ms", "60000");
     c
 }
@@ -376,11 +385,14 @@ pub fn topic_name() -> String {
     format!("bench-{}", now_unix_nanos())
 }
 
-/// Produce-only.
-pub fn run_produce(bootstrap: &str, w: &Workload, meter: Arc<Meter>) -> Result<Metrics, String> {
-    let topic = topic_name();
-    create_topic(bootstrap, &topic, w.partitions)?;
-    let p = produce(bootstrap, &topic, w, w.records, meter)?;
+/// Produce-only, to `topic` (created beforehand, outside the measured window).
+pub fn run_produce(
+    bootstrap: &str,
+    topic: &str,
+    w: &Workload,
+    meter: Arc<Meter>,
+) -> Result<Metrics, String> {
+    let p = produce(bootstrap, topic, w, w.records, meter)?;
     if p.delivered == 0 {
         return Err(format!(
             "nothing acknowledged ({} errors; first: {})",
@@ -474,9 +486,14 @@ pub fn run_consume(
 }
 
 /// End to end: consumers read while producers write; the payload carries the send time.
-pub fn run_e2e(bootstrap: &str, w: &Workload, meter: Arc<Meter>) -> Result<Metrics, String> {
-    let topic = topic_name();
-    create_topic(bootstrap, &topic, w.partitions)?;
+/// `topic` is created beforehand, outside the measured window.
+pub fn run_e2e(
+    bootstrap: &str,
+    topic: &str,
+    w: &Workload,
+    meter: Arc<Meter>,
+) -> Result<Metrics, String> {
+    let topic = topic.to_string();
     let target = Arc::new(AtomicU64::new(u64::MAX));
     let ready = Arc::new(AtomicU64::new(0));
     let consumer_deadline = Instant::now() + Duration::from_secs_f64(w.duration) + DRAIN;
@@ -532,4 +549,18 @@ pub fn run_e2e(bootstrap: &str, w: &Workload, meter: Arc<Meter>) -> Result<Metri
     };
     m.finish_rates();
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_queue_budget_is_shared_among_producers() {
+        assert_eq!(queue_budget(1), (1_000_000, 1_048_576));
+        assert_eq!(queue_budget(0), (1_000_000, 1_048_576));
+        assert_eq!(queue_budget(4), (250_000, 262_144));
+        assert_eq!(queue_budget(64), (16_384, 16_384));
+        assert_eq!(queue_budget(1000), (16_384, 16_384));
+    }
 }

@@ -2,6 +2,7 @@
 //! (librdkafka through `rdkafka`, the AWS SDK for Rust), side by side, and writes JSON results
 //! that `sluice-bench report` turns into docs/BENCHMARKS.md. See docs/BENCHMARKS.md.
 
+mod footprint;
 mod kafka;
 mod kinesis;
 mod limits;
@@ -42,6 +43,9 @@ enum Cmd {
     /// Measure the machine's limits: fio sequential write with a sync per MiB, fsync latency,
     /// iperf3 loopback TCP.
     Limits(LimitsArgs),
+    /// Memory and start-up of a Sluice this starts: idle RSS, a topic of --partitions
+    /// partitions (create time, RSS), restart after SIGTERM and recovery after kill -9.
+    Footprint(footprint::FootprintArgs),
     /// Regenerate docs/BENCHMARKS.md (between its markers) and SVG charts from result files.
     Report(report::ReportArgs),
     /// A short check that the tool works: starts Sluice, tiny Kafka and Kinesis workloads,
@@ -92,6 +96,10 @@ struct RunArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Sample the server's VmRSS every this many milliseconds through each run; the series,
+    /// its range and its flatness after warm-up go into the JSON (and a chart in the report).
+    #[arg(long)]
+    rss_sample_ms: Option<u64>,
     #[command(flatten)]
     programs: ProgramArgs,
     #[command(flatten)]
@@ -121,6 +129,7 @@ fn main() -> ExitCode {
         Cmd::Run(a) => run_cmd(a, 1),
         Cmd::Compare(a) => run_cmd(a, 3),
         Cmd::Limits(a) => limits_cmd(a),
+        Cmd::Footprint(a) => footprint::main(a),
         Cmd::Report(a) => report::main(a),
         Cmd::Smoke(a) => smoke(a),
     };
@@ -182,12 +191,14 @@ impl ProgramArgs {
 }
 
 /// Runs one workload against one started target; measures the server over the window.
+/// `rss_sample`: also sample the server's VmRSS at that interval through the run.
 fn run_one(
     spec: &TargetSpec,
     progs: &Programs,
     w: &Workload,
     label: &str,
     quiet: bool,
+    rss_sample: Option<std::time::Duration>,
 ) -> Result<Metrics, String> {
     if w.workload.is_kafka() && !spec.speaks_kafka() {
         return Err(format!("{spec:?} does not speak Kafka"));
@@ -205,7 +216,14 @@ fn run_one(
     let mut kafka_fill = None;
     let mut kinesis_fill = None;
     let mut cache = None;
+    let mut topic = None;
     match w.workload {
+        // Creating the topic (seconds for thousands of partitions) is not measured.
+        Kind::KafkaProduce | Kind::KafkaE2e => {
+            let t = kafka::topic_name();
+            kafka::create_topic(&kafka_addr, &t, w.partitions)?;
+            topic = Some(t);
+        }
         Kind::KafkaConsume => {
             kafka_fill = Some(kafka::prefill(&kafka_addr, w)?);
             cache = Some(if w.drop_caches {
@@ -219,11 +237,23 @@ fn run_one(
     }
 
     let probe = server.pid.and_then(stats::UsageProbe::start);
+    // Bounded by the run's own bounds (duration, drains, fills) with a wide margin.
+    let sampler = stats::Sampler::start(
+        server.pid,
+        server.kafka.as_deref().and_then(stats::port_of),
+        server.kinesis.as_deref().and_then(stats::port_of),
+        rss_sample,
+        std::time::Duration::from_secs_f64(w.duration + 900.0),
+    );
     let client0 = stats::process_cpu_seconds(self_pid).unwrap_or(0.0);
     let progress = Progress::start(label.to_string(), w.duration, meter.clone(), quiet);
     let res = match w.workload {
-        Kind::KafkaProduce => kafka::run_produce(&kafka_addr, w, meter),
-        Kind::KafkaE2e => kafka::run_e2e(&kafka_addr, w, meter),
+        Kind::KafkaProduce => {
+            kafka::run_produce(&kafka_addr, topic.as_deref().unwrap_or_default(), w, meter)
+        }
+        Kind::KafkaE2e => {
+            kafka::run_e2e(&kafka_addr, topic.as_deref().unwrap_or_default(), w, meter)
+        }
         Kind::KafkaConsume => {
             let (topic, n) = kafka_fill.take().expect("filled");
             kafka::run_consume(
@@ -242,7 +272,10 @@ fn run_one(
         }
     };
     drop(progress);
+    let sampled = sampler.finish();
     let mut m = res?;
+    m.rss_series = sampled.rss;
+    m.connections = sampled.connections;
     m.client_cpu_s = stats::process_cpu_seconds(self_pid).unwrap_or(0.0) - client0;
     m.server = probe.map(|p| p.finish(m.records, m.bytes));
     m.startup_s = server.startup_s;
@@ -318,7 +351,8 @@ fn run_cmd(a: RunArgs, default_rounds: usize) -> Result<(), String> {
                     Some(v) => format!("{name} {}={v} r{round}", sweep.as_ref().unwrap().key),
                     None => format!("{name} r{round}"),
                 };
-                let res = run_one(spec, &progs, &w, &tag, a.quiet);
+                let rss = a.rss_sample_ms.map(std::time::Duration::from_millis);
+                let res = run_one(spec, &progs, &w, &tag, a.quiet, rss);
                 match &res {
                     Ok(m) => eprintln!("{tag}: {}", one_line(m)),
                     Err(e) => eprintln!("{tag}: FAILED: {e}"),
@@ -386,6 +420,26 @@ fn one_line(m: &Metrics) -> String {
         if let Some(us) = sv.cpu_us_per_record {
             s.push_str(&format!(" ({us:.2} µs/record)"));
         }
+    }
+    if let Some(n) = m
+        .connections
+        .as_ref()
+        .and_then(|c| c.max())
+        .filter(|n| *n > 0)
+    {
+        s.push_str(&format!(", {n} server connections at most"));
+    }
+    if let Some(r) = m.rss_series.as_ref().and_then(|r| r.summary.as_ref()) {
+        s.push_str(&format!(
+            ", RSS {:.1} → {:.1} MiB (range {:.1}–{:.1}; second half: median {:.1}, flatness {:.1}%, max deviation {:.1}%)",
+            r.first_mib,
+            r.last_mib,
+            r.min_mib,
+            r.max_mib,
+            r.steady_median_mib,
+            r.flatness * 100.0,
+            r.max_deviation * 100.0
+        ));
     }
     s
 }
@@ -491,7 +545,7 @@ fn smoke(a: SmokeArgs) -> Result<(), String> {
     let mut files = Vec::new();
     for (name, w) in cases {
         let t0 = std::time::Instant::now();
-        let res = run_one(&spec, &progs, &w, name, true).and_then(|m| {
+        let res = run_one(&spec, &progs, &w, name, true, None).and_then(|m| {
             check(&m, &w)?;
             let runs = vec![RunRecord {
                 target: "sluice".into(),
@@ -578,7 +632,9 @@ fn check(m: &Metrics, w: &Workload) -> Result<(), String> {
         return Err("no end-to-end latency".into());
     }
     let s = m.server.as_ref().ok_or("no server usage")?;
-    if s.cpu_s <= 0.0 || s.peak_rss_mib.unwrap_or(0.0) <= 0.0 {
+    // CPU time counts in clock ticks (10 ms): a tiny run may use less than one, so zero is a
+    // valid reading; the probe exists only if /proc/PID/stat was read.
+    if s.cpu_s < 0.0 || s.peak_rss_mib.unwrap_or(0.0) <= 0.0 {
         return Err(format!("server usage not read: {s:?}"));
     }
     Ok(())

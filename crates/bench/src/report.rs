@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 
+use crate::footprint::FootprintFile;
 use crate::limits::Limits;
 use crate::results::{ResultFile, SummaryRow};
 
@@ -35,7 +36,7 @@ fn f(x: Option<&f64>, digits: usize) -> String {
 }
 
 /// 1234567.8 → "1,234,568".
-fn group(v: f64) -> String {
+pub fn group(v: f64) -> String {
     let s = format!("{:.0}", v.abs());
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -67,20 +68,33 @@ pub fn summary_table(r: &ResultFile) -> String {
     let mut s = String::new();
     let sweep = r.sweep.as_ref().map(|s| s.key.as_str());
     let is_get = r.workload.workload == crate::workload::Kind::KinesisGet;
+    // Connections observed at the server: shown where the sweep varies the clients.
+    let conns = matches!(sweep, Some("concurrency" | "producers" | "consumers"))
+        && r.summary
+            .iter()
+            .any(|row| row.median.contains_key("server_connections_max"));
     let _ = write!(s, "|");
     if let Some(k) = sweep {
         let _ = write!(s, " {k} |");
     }
-    let _ = writeln!(
+    let _ = write!(
         s,
-        " target | runs | records/s | MB/s | {} p50 / p99 / p99.9 / max (ms) | e2e p50 / p99 / p99.9 / max (ms) | server CPU s/GB | server CPU µs/record | server peak RSS (MiB) | records/s × first |",
+        " target | runs | records/s | MB/s | {} p50 / p99 / p99.9 / max (ms) | e2e p50 / p99 / p99.9 / max (ms) | server CPU s/GB | server CPU µs/record | server peak RSS (MiB) |",
         if is_get { "GetRecords" } else { "ack" }
     );
+    if conns {
+        let _ = write!(s, " server connections (max) |");
+    }
+    let _ = writeln!(s, " records/s × first |");
     let _ = write!(s, "|");
     if sweep.is_some() {
         let _ = write!(s, "---:|");
     }
-    let _ = writeln!(s, "---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = write!(s, "---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    if conns {
+        let _ = write!(s, "---:|");
+    }
+    let _ = writeln!(s, "---:|");
     for row in &r.summary {
         let m = &row.median;
         let _ = write!(s, "|");
@@ -106,9 +120,9 @@ pub fn summary_table(r: &ResultFile) -> String {
         } else {
             lat(m, "ack")
         };
-        let _ = writeln!(
+        let _ = write!(
             s,
-            " `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            " `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.target,
             runs,
             f(m.get("records_per_s"), 0),
@@ -118,10 +132,70 @@ pub fn summary_table(r: &ResultFile) -> String {
             f(m.get("server_cpu_s_per_gb"), 2),
             f(m.get("server_cpu_us_per_record"), 2),
             f(m.get("server_peak_rss_mib"), 1),
-            ratio
         );
+        if conns {
+            let _ = write!(s, " {} |", f(m.get("server_connections_max"), 0));
+        }
+        let _ = writeln!(s, " {ratio} |");
     }
     s
+}
+
+/// One row per run that sampled the server's RSS: its range and its flatness after warm-up.
+pub fn rss_table(r: &ResultFile) -> Option<String> {
+    let rows: Vec<String> = r
+        .runs
+        .iter()
+        .filter_map(|run| {
+            let m = run.metrics.as_ref()?;
+            let series = m.rss_series.as_ref()?;
+            let x = series.summary.as_ref()?;
+            Some(format!(
+                "| {} | {} × {} ms | {:.1} | {:.1} | {:.1} – {:.1} | {:.0} s on: {:.1} / {:.1} – {:.1} | {:.1}% | ±{:.1}% |",
+                run_name(r, run),
+                x.samples,
+                series.interval_ms,
+                x.first_mib,
+                x.last_mib,
+                x.min_mib,
+                x.max_mib,
+                x.steady_from_s,
+                x.steady_median_mib,
+                x.steady_min_mib,
+                x.steady_max_mib,
+                x.flatness * 100.0,
+                x.max_deviation * 100.0
+            ))
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Server RSS through the run (VmRSS sampled; steady state = the second half of the window; \
+         flatness = (max − min) / median there; issue 5 asks ±10%):\n"
+    );
+    let _ = writeln!(
+        s,
+        "| run | samples | first (MiB) | last (MiB) | min – max (MiB) | steady median / min – max (MiB) | flatness | max deviation |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for row in rows {
+        let _ = writeln!(s, "{row}");
+    }
+    Some(s)
+}
+
+fn run_name(r: &ResultFile, run: &crate::results::RunRecord) -> String {
+    let mut n = format!("`{}`", run.target);
+    if let (Some(s), Some(v)) = (&r.sweep, run.sweep_value) {
+        n.push_str(&format!(" {}={}", s.key, group(v)));
+    }
+    if r.rounds > 1 {
+        n.push_str(&format!(" r{}", run.round));
+    }
+    n
 }
 
 pub fn limits_table(l: &Limits) -> String {
@@ -155,25 +229,54 @@ pub fn limits_table(l: &Limits) -> String {
 
 fn describe(r: &ResultFile) -> String {
     let w = &r.workload;
-    let mut parts = vec![format!("{} B records", w.record_size)];
+    // A swept parameter is named as swept, not with the base value it was not run at.
+    let swept = r.sweep.as_ref().map(|s| s.key.as_str());
+    let or_swept = |key: &str, text: String| {
+        if swept == Some(key) {
+            format!("{key} swept")
+        } else {
+            text
+        }
+    };
+    let mut parts = vec![or_swept(
+        "record-size",
+        format!("{} B records", w.record_size),
+    )];
     if w.workload.is_kafka() {
-        parts.push(format!("{} partitions", w.partitions));
-        parts.push(format!("{} producer(s)", w.producers));
+        parts.push(or_swept(
+            "partitions",
+            format!("{} partitions", w.partitions),
+        ));
+        parts.push(or_swept(
+            "producers",
+            format!("{} producer(s)", w.producers),
+        ));
         if w.workload != crate::workload::Kind::KafkaProduce {
-            parts.push(format!("{} consumer(s)", w.consumers));
+            parts.push(or_swept(
+                "consumers",
+                format!("{} consumer(s)", w.consumers),
+            ));
         }
         parts.push(format!("acks={}", w.acks));
         parts.push(format!("compression {}", w.compression));
-        parts.push(format!("linger.ms {}", w.linger_ms));
-        parts.push(format!("batch.size {}", w.batch_size));
+        parts.push(or_swept("linger-ms", format!("linger.ms {}", w.linger_ms)));
+        parts.push(or_swept(
+            "batch-size",
+            format!("batch.size {}", w.batch_size),
+        ));
         if w.idempotence {
             parts.push("idempotent".into());
         }
     } else {
-        parts.push(format!("{} shards", w.partitions));
+        parts.push(or_swept("partitions", format!("{} shards", w.partitions)));
+        let in_flight = if swept == Some("concurrency") {
+            "requests in flight swept".to_string()
+        } else {
+            format!("{} in flight", w.concurrency)
+        };
         parts.push(format!(
-            "PutRecords of {}, {} in flight",
-            w.kinesis_batch, w.concurrency
+            "PutRecords of {}, {in_flight}",
+            or_swept("kinesis-batch", w.kinesis_batch.to_string()),
         ));
     }
     if r.sweep.as_ref().is_some_and(|s| s.key == "rate") {
@@ -219,6 +322,7 @@ fn command_line(r: &ResultFile) -> String {
 pub fn main(a: ReportArgs) -> Result<(), String> {
     let mut files: Vec<ResultFile> = Vec::new();
     let mut limits_only: Vec<(u64, Limits)> = Vec::new();
+    let mut footprints: Vec<FootprintFile> = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&a.results)
         .map_err(|e| format!("{}: {e}", a.results.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -235,6 +339,11 @@ pub fn main(a: ReportArgs) -> Result<(), String> {
             limits_only.push((v["created_unix"].as_u64().unwrap_or(0), l));
             continue;
         }
+        if v.get("kind").and_then(|k| k.as_str()) == Some(crate::footprint::KIND) {
+            footprints
+                .push(serde_json::from_value(v).map_err(|e| format!("{}: {e}", p.display()))?);
+            continue;
+        }
         files.push(serde_json::from_value(v).map_err(|e| format!("{}: {e}", p.display()))?);
     }
     std::fs::create_dir_all(&a.charts).map_err(|e| e.to_string())?;
@@ -245,7 +354,7 @@ pub fn main(a: ReportArgs) -> Result<(), String> {
         md,
         "Generated from {} result file(s) in `{}`. Medians over the rounds; targets were run \
          interleaved (A B A B); each run started its server on a fresh data directory.\n",
-        files.len() + limits_only.len(),
+        files.len() + limits_only.len() + footprints.len(),
         a.results.display()
     );
     for (when, l) in &limits_only {
@@ -255,6 +364,32 @@ pub fn main(a: ReportArgs) -> Result<(), String> {
             date(*when),
             limits_table(l)
         );
+    }
+    for fp in &footprints {
+        let _ = writeln!(md, "### {} ({})\n", fp.label, date(fp.created_unix));
+        let mut cmd = fp.command.clone();
+        if let Some(first) = cmd.first_mut() {
+            *first = "sluice-bench".into();
+        }
+        let _ = writeln!(md, "Command: `{}`\n", cmd.join(" "));
+        let _ = writeln!(
+            md,
+            "Machine: {} cores ({}), {}, {:.0} GiB; git {}. Sluice with `flush={}` on a fresh data \
+             directory in `{}`; memory read {} s after each step (VmRSS, RssAnon, RssFile from \
+             /proc); start-up is spawn → the Kafka port answers ApiVersions.\n",
+            fp.machine.cores,
+            fp.machine.cpu_model,
+            fp.machine.kernel,
+            fp.machine.memory_gib,
+            fp.git.as_deref().unwrap_or("?"),
+            fp.params.flush,
+            fp.params.data_root,
+            fp.params.settle_s
+        );
+        md.push_str(&crate::footprint::table(fp));
+        md.push('\n');
+        md.push_str(&crate::footprint::targets(fp));
+        md.push('\n');
     }
     for r in &files {
         let _ = writeln!(md, "### {} ({})\n", r.label, date(r.created_unix));
@@ -281,6 +416,14 @@ pub fn main(a: ReportArgs) -> Result<(), String> {
             let rel = relative(&chart, doc_dir);
             let _ = writeln!(md, "![{}]({})\n", r.label, rel.display());
         }
+        if let Some(t) = rss_table(r) {
+            md.push_str(&t);
+            md.push('\n');
+        }
+        if let Some(chart) = rss_chart(r, &a.charts)? {
+            let rel = relative(&chart, doc_dir);
+            let _ = writeln!(md, "![{} RSS]({})\n", r.label, rel.display());
+        }
     }
     let _ = writeln!(md, "{END}");
 
@@ -294,7 +437,7 @@ pub fn main(a: ReportArgs) -> Result<(), String> {
     std::fs::write(&a.doc, new).map_err(|e| format!("{}: {e}", a.doc.display()))?;
     eprintln!(
         "report: {} result file(s) → {} and {}",
-        files.len(),
+        files.len() + limits_only.len() + footprints.len(),
         a.doc.display(),
         a.charts.display()
     );
@@ -325,20 +468,20 @@ fn chart(r: &ResultFile, dir: &Path) -> Result<Option<PathBuf>, String> {
     if sweep.values.len() < 2 {
         return Ok(None);
     }
-    let slug: String = r
-        .label
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let path = dir.join(format!("{slug}.svg"));
+    let path = dir.join(format!("{}.svg", slug(&r.label)));
     let size = r.workload.record_size as f64;
     let latency = sweep.key == "rate";
+    // Sweeps over clients are drawn against the connections observed at the server (the AWS
+    // SDK may open more connections than it has requests in flight).
+    let by_conns = matches!(sweep.key.as_str(), "concurrency" | "producers")
+        && r.summary
+            .iter()
+            .filter(|row| row.sweep_value.is_some())
+            .all(|row| {
+                row.median
+                    .get("server_connections_max")
+                    .is_some_and(|c| *c > 0.0)
+            });
     // (series name, points)
     let mut series: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     let rows_of = |t: &str| -> Vec<&SummaryRow> {
@@ -367,11 +510,18 @@ fn chart(r: &ResultFile, dir: &Path) -> Result<Option<PathBuf>, String> {
             vec![("mb_per_s", "MB/s")],
         )
     } else {
-        (
-            sweep.key.clone(),
-            "records/s",
-            vec![("records_per_s", "records/s")],
-        )
+        let x = match sweep.key.as_str() {
+            "concurrency" if by_conns => {
+                "server connections (observed; swept: PutRecords in flight)".into()
+            }
+            "producers" if by_conns => {
+                "server connections (observed; swept: librdkafka producers)".into()
+            }
+            "concurrency" => "PutRecords in flight".into(),
+            "producers" => "producers (librdkafka clients)".into(),
+            k => k.to_string(),
+        };
+        (x, "records/s", vec![("records_per_s", "records/s")])
     };
     for t in &r.targets {
         for (key, name) in &metric_keys {
@@ -379,7 +529,13 @@ fn chart(r: &ResultFile, dir: &Path) -> Result<Option<PathBuf>, String> {
                 .iter()
                 .filter_map(|row| {
                     let x = row.sweep_value?;
-                    let x = if latency { x * size / 1e6 } else { x };
+                    let x = if latency {
+                        x * size / 1e6
+                    } else if by_conns {
+                        *row.median.get("server_connections_max")?
+                    } else {
+                        x
+                    };
                     Some((x, *row.median.get(*key)?))
                 })
                 .collect();
@@ -396,6 +552,19 @@ fn chart(r: &ResultFile, dir: &Path) -> Result<Option<PathBuf>, String> {
     if series.is_empty() {
         return Ok(None);
     }
+    // Issue 5: at the most partitions, at least half of the first target's fewest-partitions
+    // figure.
+    if sweep.key == "partitions" {
+        let first = &series[0].1;
+        let lo = first.iter().copied().min_by(|a, b| a.0.total_cmp(&b.0));
+        let hi = first.iter().map(|p| p.0).fold(f64::MIN, f64::max);
+        if let Some((x0, y0)) = lo {
+            series.push((
+                format!("50% of {} at {} partition(s)", r.targets[0], group(x0)),
+                vec![(x0, y0 / 2.0), (hi, y0 / 2.0)],
+            ));
+        }
+    }
     let xs = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
     let (xmin, xmax) = xs.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
     let ymax = series
@@ -410,7 +579,8 @@ fn chart(r: &ResultFile, dir: &Path) -> Result<Option<PathBuf>, String> {
     let title = if latency {
         format!("{}: latency vs offered load", r.label)
     } else {
-        format!("{}: throughput vs {}", r.label, sweep.key)
+        let what = if by_conns { "connections" } else { &sweep.key };
+        format!("{}: throughput vs {what}", r.label)
     };
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 18))
@@ -452,6 +622,82 @@ fn chart(r: &ResultFile, dir: &Path) -> Result<Option<PathBuf>, String> {
     Ok(Some(path))
 }
 
+fn slug(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The server's RSS (MiB) against time through each run that sampled it: one line per run.
+fn rss_chart(r: &ResultFile, dir: &Path) -> Result<Option<PathBuf>, String> {
+    let series: Vec<(String, Vec<(f64, f64)>)> = r
+        .runs
+        .iter()
+        .filter_map(|run| {
+            let s = run.metrics.as_ref()?.rss_series.as_ref()?;
+            let pts: Vec<(f64, f64)> = s
+                .t_s
+                .iter()
+                .copied()
+                .zip(s.rss_mib.iter().copied())
+                .collect();
+            (!pts.is_empty()).then(|| (run_name(r, run).replace('`', ""), pts))
+        })
+        .collect();
+    if series.is_empty() {
+        return Ok(None);
+    }
+    let path = dir.join(format!("{}-rss.svg", slug(&r.label)));
+    let all = series.iter().flat_map(|s| s.1.iter());
+    let (xmax, ymax) = all.fold((0.0f64, 0.0f64), |(x, y), p| (x.max(p.0), y.max(p.1)));
+    let e = |e: DrawingAreaErrorKind<_>| format!("chart {}: {e:?}", path.display());
+    let svg_path = path.clone();
+    let root = SVGBackend::new(&svg_path, (800, 460)).into_drawing_area();
+    root.fill(&WHITE).map_err(e)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            format!("{}: server RSS over time", r.label),
+            ("sans-serif", 18),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..xmax.max(1.0) * 1.02, 0.0..(ymax * 1.15).max(1.0))
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc("seconds since the run started")
+        .y_desc("VmRSS (MiB)")
+        .draw()
+        .map_err(e)?;
+    for (i, (name, pts)) in series.into_iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        chart
+            .draw_series(LineSeries::new(pts, color.stroke_width(2)))
+            .map_err(e)?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(e)?;
+    root.present().map_err(e)?;
+    Ok(Some(path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,6 +708,107 @@ mod tests {
         assert_eq!(group(999.0), "999");
         assert_eq!(f(Some(&12.345), 1), "12.3");
         assert_eq!(f(None, 1), "–");
+    }
+
+    fn sweep_file() -> ResultFile {
+        use crate::results::{RunRecord, Sweep};
+        use crate::stats::{rss_summary, Connections, RssSeries};
+        use crate::workload::{Kind, Metrics, Workload};
+        let w = Workload {
+            workload: Kind::KinesisPut,
+            record_size: 200,
+            duration: 5.0,
+            records: None,
+            prefill_mb: 1.0,
+            producers: 1,
+            consumers: 1,
+            partitions: 4,
+            acks: "all".into(),
+            compression: "none".into(),
+            linger_ms: 5,
+            batch_size: 1_000_000,
+            idempotence: false,
+            rate: 0.0,
+            drop_caches: false,
+            kinesis_batch: 100,
+            concurrency: 4,
+            get_limit: 10_000,
+        };
+        let runs: Vec<RunRecord> = [(1.0, 2usize, 1000.0), (10.0, 18, 5000.0)]
+            .into_iter()
+            .map(|(c, conns, rps)| {
+                let (t, rss) = (vec![0.0, 1.0, 2.0], vec![8.0, 10.0, 10.0]);
+                RunRecord {
+                    target: "sluice".into(),
+                    round: 1,
+                    sweep_value: Some(c),
+                    error: None,
+                    metrics: Some(Metrics {
+                        records_per_s: rps,
+                        connections: Some(Connections {
+                            kinesis_max: Some(conns),
+                            ..Default::default()
+                        }),
+                        rss_series: Some(RssSeries {
+                            interval_ms: 1000,
+                            summary: rss_summary(&t, &rss),
+                            t_s: t,
+                            rss_mib: rss,
+                        }),
+                        ..Default::default()
+                    }),
+                }
+            })
+            .collect();
+        let sweep = Sweep {
+            key: "concurrency".into(),
+            values: vec![1.0, 10.0],
+        };
+        ResultFile {
+            schema: 1,
+            tool: "t".into(),
+            label: "kinesis-put-vs-connections".into(),
+            created_unix: 0,
+            git: None,
+            machine: crate::stats::Machine::default(),
+            command: vec![],
+            workload: w,
+            targets: vec!["sluice".into()],
+            rounds: 1,
+            summary: crate::results::summarize(&["sluice".into()], Some(&sweep), &runs),
+            sweep: Some(sweep),
+            runs,
+            limits: None,
+        }
+    }
+
+    #[test]
+    fn sweeps_over_clients_show_connections_and_rss() {
+        let r = sweep_file();
+        let t = summary_table(&r);
+        assert!(t.contains("server connections (max) |"), "{t}");
+        assert!(t.contains("| 10 | `sluice` | 1 | 5,000 |"), "{t}");
+        assert!(
+            t.trim_end().ends_with("| 18 | 5.00× |") || t.contains("| 18 |"),
+            "{t}"
+        );
+        let d = describe(&r);
+        assert!(
+            d.contains("PutRecords of 100, requests in flight swept"),
+            "{d}"
+        );
+        let rss = rss_table(&r).unwrap();
+        assert!(
+            rss.contains("| `sluice` concurrency=10 | 3 × 1000 ms | 8.0 | 10.0 |"),
+            "{rss}"
+        );
+        let dir = std::env::temp_dir().join(format!("sluice-bench-report-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let c = chart(&r, &dir).unwrap().unwrap();
+        let svg = std::fs::read_to_string(&c).unwrap();
+        assert!(svg.contains("throughput vs connections"), "{c:?}");
+        assert!(rss_chart(&r, &dir).unwrap().unwrap().exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

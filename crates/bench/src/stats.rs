@@ -2,7 +2,10 @@
 //! from /proc, the machine, the git revision.
 
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
@@ -85,6 +88,307 @@ pub fn parse_status_kb(status: &str, field: &str) -> Option<u64> {
         let v = l.strip_prefix(field)?.strip_prefix(':')?;
         v.split_whitespace().next()?.parse().ok()
     })
+}
+
+/// A process's memory from /proc/<pid>/status, MiB.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Memory {
+    /// Resident set (VmRSS).
+    pub rss_mib: f64,
+    /// Anonymous (heap, stacks) and file-backed parts of it (RssAnon, RssFile).
+    pub rss_anon_mib: Option<f64>,
+    pub rss_file_mib: Option<f64>,
+    /// Peak resident set since the process started (VmHWM).
+    pub hwm_mib: Option<f64>,
+    pub threads: Option<u64>,
+}
+
+impl Memory {
+    pub fn read(pid: u32) -> Option<Memory> {
+        Memory::parse(&std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?)
+    }
+
+    pub fn parse(status: &str) -> Option<Memory> {
+        let mib = |f: &str| parse_status_kb(status, f).map(|kb| kb as f64 / 1024.0);
+        Some(Memory {
+            rss_mib: mib("VmRSS")?,
+            rss_anon_mib: mib("RssAnon"),
+            rss_file_mib: mib("RssFile"),
+            hwm_mib: mib("VmHWM"),
+            threads: parse_status_kb(status, "Threads"),
+        })
+    }
+}
+
+/// The server's VmRSS sampled through a run (`--rss-sample-ms`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RssSeries {
+    pub interval_ms: u64,
+    /// Seconds since the window started, one per sample.
+    pub t_s: Vec<f64>,
+    /// VmRSS, MiB, one per sample.
+    pub rss_mib: Vec<f64>,
+    pub summary: Option<RssSummary>,
+}
+
+/// What the RSS series says about flatness. Warm-up is the first half of the window; the
+/// steady state is the second half.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct RssSummary {
+    pub samples: usize,
+    pub first_mib: f64,
+    pub last_mib: f64,
+    pub min_mib: f64,
+    pub max_mib: f64,
+    /// Samples at or after this time (s) are the steady state.
+    pub steady_from_s: f64,
+    pub steady_samples: usize,
+    pub steady_min_mib: f64,
+    pub steady_max_mib: f64,
+    pub steady_median_mib: f64,
+    /// (max − min) / median of the steady-state samples.
+    pub flatness: f64,
+    /// Largest |sample − median| / median in the steady state (issue 5 asks ≤ 0.10).
+    pub max_deviation: f64,
+}
+
+/// The flatness statistics of an RSS series (`t` in seconds, ascending; `rss` in MiB).
+pub fn rss_summary(t: &[f64], rss: &[f64]) -> Option<RssSummary> {
+    let n = t.len().min(rss.len());
+    if n == 0 {
+        return None;
+    }
+    let (t, rss) = (&t[..n], &rss[..n]);
+    let min = |xs: &[f64]| xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = |xs: &[f64]| xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let from = (t[0] + t[n - 1]) / 2.0;
+    let steady: Vec<f64> = t
+        .iter()
+        .zip(rss)
+        .filter(|(ts, _)| **ts >= from)
+        .map(|(_, r)| *r)
+        .collect();
+    let med = median(steady.clone())?;
+    let (smin, smax) = (min(&steady), max(&steady));
+    let dev = steady
+        .iter()
+        .map(|r| (r - med).abs())
+        .fold(0.0f64, f64::max);
+    let ratio = |x: f64| if med > 0.0 { x / med } else { 0.0 };
+    Some(RssSummary {
+        samples: n,
+        first_mib: rss[0],
+        last_mib: rss[n - 1],
+        min_mib: min(rss),
+        max_mib: max(rss),
+        steady_from_s: from,
+        steady_samples: steady.len(),
+        steady_min_mib: smin,
+        steady_max_mib: smax,
+        steady_median_mib: med,
+        flatness: ratio(smax - smin),
+        max_deviation: ratio(dev),
+    })
+}
+
+/// Established TCP connections on the server's side of its listeners, counted from
+/// /proc/net/tcp{,6} (sockets whose local port is the listener's), sampled through a run.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Connections {
+    /// Most connections seen at once on the Kafka port / the Kinesis port.
+    pub kafka_max: Option<usize>,
+    pub kinesis_max: Option<usize>,
+    /// Median over the samples that saw any connection.
+    pub kafka_median: Option<f64>,
+    pub kinesis_median: Option<f64>,
+    pub samples: usize,
+}
+
+impl Connections {
+    pub fn max(&self) -> Option<usize> {
+        self.kafka_max.max(self.kinesis_max)
+    }
+}
+
+/// ESTABLISHED sockets whose local port is `port` in a /proc/net/tcp or tcp6 table.
+pub fn count_established(table: &str, port: u16) -> usize {
+    table
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            let mut f = l.split_whitespace();
+            let (Some(local), Some(_remote), Some(state)) = (f.nth(1), f.next(), f.next()) else {
+                return false;
+            };
+            let lport = local
+                .rsplit_once(':')
+                .and_then(|(_, p)| u16::from_str_radix(p, 16).ok());
+            state == "01" && lport == Some(port)
+        })
+        .count()
+}
+
+/// Established connections to a local listener on `port` (this network namespace).
+pub fn established_on(port: u16) -> Option<usize> {
+    let mut n = None;
+    for f in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        if let Ok(t) = std::fs::read_to_string(f) {
+            *n.get_or_insert(0) += count_established(&t, port);
+        }
+    }
+    n
+}
+
+/// The port of `HOST:PORT` or `http://HOST:PORT[/...]`.
+pub fn port_of(addr: &str) -> Option<u16> {
+    let a = addr.split_once("://").map_or(addr, |(_, rest)| rest);
+    let a = a.split('/').next()?;
+    a.rsplit_once(':')?.1.parse().ok()
+}
+
+/// What a `Sampler` saw.
+pub struct Sampled {
+    pub rss: Option<RssSeries>,
+    pub connections: Option<Connections>,
+}
+
+/// A thread that samples the server through a run: its VmRSS every `rss_interval` (when given)
+/// and the established connections on its ports (every 250 ms, or the RSS interval if
+/// shorter). Bounded: it stops when asked, when the server is gone, or at `max`.
+pub struct Sampler {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<Sampled>>,
+}
+
+impl Sampler {
+    pub fn start(
+        pid: Option<u32>,
+        kafka_port: Option<u16>,
+        kinesis_port: Option<u16>,
+        rss_interval: Option<Duration>,
+        max: Duration,
+    ) -> Sampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let t0 = Instant::now();
+            let conn_every = rss_interval.map_or(Duration::from_millis(250), |r| {
+                r.min(Duration::from_millis(250))
+            });
+            let rss_every = rss_interval.map(|r| r.max(Duration::from_millis(1)));
+            let mut series = rss_every.map(|r| RssSeries {
+                interval_ms: r.as_millis() as u64,
+                ..Default::default()
+            });
+            let (mut kafka, mut kinesis) = (Vec::<usize>::new(), Vec::<usize>::new());
+            let (mut next_rss, mut next_conn) = (t0, t0);
+            // At most a million samples, whatever the interval.
+            let mut budget = 1_000_000u32;
+            loop {
+                let now = Instant::now();
+                if now >= next_conn {
+                    next_conn += conn_every;
+                    if let Some(n) = kafka_port.and_then(established_on) {
+                        kafka.push(n);
+                    }
+                    if let Some(n) = kinesis_port.and_then(established_on) {
+                        kinesis.push(n);
+                    }
+                }
+                if let (Some(ser), Some(every), Some(pid)) = (series.as_mut(), rss_every, pid) {
+                    if now >= next_rss {
+                        next_rss += every;
+                        match process_status_mib(pid, "VmRSS") {
+                            Some(r) => {
+                                ser.t_s.push(now.duration_since(t0).as_secs_f64());
+                                ser.rss_mib.push(r);
+                            }
+                            None => break, // the server is gone
+                        }
+                    }
+                }
+                budget = budget.saturating_sub(1);
+                if s.load(Ordering::Relaxed) || t0.elapsed() >= max || budget == 0 {
+                    break;
+                }
+                let due = if series.is_some() {
+                    next_rss.min(next_conn)
+                } else {
+                    next_conn
+                };
+                let wait = due.saturating_duration_since(Instant::now());
+                std::thread::sleep(wait.min(Duration::from_millis(20)));
+            }
+            if let Some(ser) = series.as_mut() {
+                ser.summary = rss_summary(&ser.t_s, &ser.rss_mib);
+            }
+            let seen =
+                |xs: &[usize]| median(xs.iter().filter(|n| **n > 0).map(|n| *n as f64).collect());
+            let connections =
+                (kafka_port.is_some() || kinesis_port.is_some()).then(|| Connections {
+                    kafka_max: kafka.iter().copied().max(),
+                    kinesis_max: kinesis.iter().copied().max(),
+                    kafka_median: seen(&kafka),
+                    kinesis_median: seen(&kinesis),
+                    samples: kafka.len().max(kinesis.len()),
+                });
+            Sampled {
+                rss: series,
+                connections,
+            }
+        });
+        Sampler {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn finish(mut self) -> Sampled {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread
+            .take()
+            .and_then(|t| t.join().ok())
+            .unwrap_or(Sampled {
+                rss: None,
+                connections: None,
+            })
+    }
+}
+
+impl Drop for Sampler {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Bytes allocated on disk under `dir` (st_blocks), and the files' apparent size, walking at
+/// most `max_entries` entries.
+pub fn disk_usage(dir: &Path, max_entries: usize) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let (mut alloc, mut len, mut seen) = (0u64, 0u64, 0usize);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            seen += 1;
+            if seen > max_entries {
+                return (alloc, len);
+            }
+            let Ok(m) = e.metadata() else { continue };
+            if m.is_dir() {
+                stack.push(e.path());
+            } else {
+                alloc += m.blocks() * 512;
+                len += m.len();
+            }
+        }
+    }
+    (alloc, len)
 }
 
 /// The server process's resource use over a measurement window.
@@ -240,6 +544,104 @@ mod tests {
         let pid = std::process::id();
         assert!(process_cpu_seconds(pid).is_some());
         assert!(process_status_mib(pid, "VmHWM").unwrap() > 0.0);
+    }
+
+    #[test]
+    fn memory_fields() {
+        let s = "Name:\tsluice\nVmHWM:\t   20480 kB\nVmRSS:\t   10240 kB\nRssAnon:\t    8192 kB\n\
+                 RssFile:\t    2048 kB\nThreads:\t7\n";
+        let m = Memory::parse(s).unwrap();
+        assert_eq!(m.rss_mib, 10.0);
+        assert_eq!(m.rss_anon_mib, Some(8.0));
+        assert_eq!(m.rss_file_mib, Some(2.0));
+        assert_eq!(m.hwm_mib, Some(20.0));
+        assert_eq!(m.threads, Some(7));
+        assert!(Memory::parse("Name:\tx\n").is_none());
+        assert!(Memory::read(std::process::id()).unwrap().rss_mib > 0.0);
+    }
+
+    #[test]
+    fn rss_flatness_is_measured_after_warm_up() {
+        // 0..=10 s: a ramp from 10 to 50 MiB in the first half, then 98..102 around 100.
+        let t: Vec<f64> = (0..=10).map(f64::from).collect();
+        let rss = [
+            10.0, 20.0, 30.0, 40.0, 50.0, 98.0, 100.0, 102.0, 100.0, 99.0, 101.0,
+        ];
+        let s = rss_summary(&t, &rss).unwrap();
+        assert_eq!((s.first_mib, s.last_mib), (10.0, 101.0));
+        assert_eq!((s.min_mib, s.max_mib), (10.0, 102.0));
+        assert_eq!(s.steady_from_s, 5.0);
+        assert_eq!(s.steady_samples, 6);
+        assert_eq!(s.steady_median_mib, 100.0);
+        assert!((s.flatness - 0.04).abs() < 1e-12, "{s:?}");
+        assert!((s.max_deviation - 0.02).abs() < 1e-12, "{s:?}");
+        // A flat line is perfectly flat; one sample is its own steady state; none is nothing.
+        let flat = rss_summary(&[0.0, 1.0, 2.0], &[7.0, 7.0, 7.0]).unwrap();
+        assert_eq!((flat.flatness, flat.max_deviation), (0.0, 0.0));
+        let one = rss_summary(&[3.0], &[5.0]).unwrap();
+        assert_eq!((one.steady_samples, one.flatness), (1, 0.0));
+        assert!(rss_summary(&[], &[]).is_none());
+        // Mismatched lengths use the common prefix.
+        assert_eq!(rss_summary(&[0.0, 1.0], &[1.0]).unwrap().samples, 1);
+    }
+
+    #[test]
+    fn established_connections_by_local_port() {
+        // Port 0x2382 = 9090: two established server-side sockets, one listener (0A), one
+        // client-side socket (remote port 9090), one established on another port.
+        let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:2382 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1
+   1: 0100007F:2382 0100007F:D431 01 00000000:00000000 00:00000000 00000000     0        0 2 1
+   2: 0100007F:2382 0100007F:D432 01 00000000:00000000 00:00000000 00000000     0        0 3 1
+   3: 0100007F:D431 0100007F:2382 01 00000000:00000000 00:00000000 00000000     0        0 4 1
+   4: 0100007F:1F90 0100007F:D433 01 00000000:00000000 00:00000000 00000000     0        0 5 1
+";
+        assert_eq!(count_established(table, 9090), 2);
+        assert_eq!(count_established(table, 8080), 1);
+        assert_eq!(count_established(table, 1), 0);
+        let v6 =
+            "  sl  local_address                         remote_address                        st
+   0: 00000000000000000000000001000000:2382 00000000000000000000000001000000:D431 01 0
+";
+        assert_eq!(count_established(v6, 9090), 1);
+    }
+
+    #[test]
+    fn counts_real_loopback_connections() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let clients: Vec<_> = (0..3)
+            .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+            .collect();
+        let accepted: Vec<_> = (0..3).map(|_| l.accept().unwrap()).collect();
+        assert_eq!(established_on(port), Some(3));
+        drop((clients, accepted));
+    }
+
+    #[test]
+    fn ports_of_addresses() {
+        assert_eq!(port_of("127.0.0.1:9092"), Some(9092));
+        assert_eq!(port_of("http://127.0.0.1:4567"), Some(4567));
+        assert_eq!(port_of("http://localhost:4567/"), Some(4567));
+        assert_eq!(port_of("nowhere"), None);
+    }
+
+    #[test]
+    fn sampler_reads_rss_and_stops() {
+        let s = Sampler::start(
+            Some(std::process::id()),
+            None,
+            None,
+            Some(Duration::from_millis(10)),
+            Duration::from_secs(10),
+        );
+        std::thread::sleep(Duration::from_millis(120));
+        let out = s.finish();
+        let rss = out.rss.unwrap();
+        assert!(rss.t_s.len() >= 3, "{rss:?}");
+        assert_eq!(rss.t_s.len(), rss.rss_mib.len());
+        assert!(rss.summary.unwrap().min_mib > 0.0);
+        assert!(out.connections.is_none());
     }
 
     #[test]

@@ -104,15 +104,60 @@ impl TargetSpec {
 }
 
 /// A started (or external) target. Stopping is on drop: SIGTERM, then SIGKILL after 15 s, and
-/// the data directory is removed.
+/// the data directory is removed (unless the caller owns it: `start_sluice_kept`).
 pub struct Running {
     pub kafka: Option<String>,
     pub kinesis: Option<String>,
     pub pid: Option<u32>,
     /// Seconds from spawn until the ports accepted connections.
     pub startup_s: Option<f64>,
+    /// When the process was spawned.
+    pub started: Instant,
+    /// The server's stdout and stderr.
+    pub log: Option<PathBuf>,
     child: Option<Child>,
+    /// Removed on stop (None: external, or a directory the caller keeps).
     dir: Option<PathBuf>,
+}
+
+/// The loopback ports of a Sluice the bench starts (kept across restarts).
+#[derive(Clone, Copy, Debug)]
+pub struct SluicePorts {
+    pub kafka: u16,
+    pub kinesis: u16,
+    pub admin: u16,
+}
+
+impl SluicePorts {
+    pub fn free() -> Result<SluicePorts, String> {
+        Ok(SluicePorts {
+            kafka: port()?,
+            kinesis: port()?,
+            admin: port()?,
+        })
+    }
+}
+
+/// `sluice serve` on `data_dir` with a flush policy, on the given loopback ports.
+fn sluice_command(
+    progs: &Programs,
+    flush: &str,
+    data_dir: &Path,
+    p: SluicePorts,
+    rust_log: &str,
+) -> Command {
+    let mut cmd = Command::new(&progs.sluice_bin);
+    cmd.arg("serve")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["--flush", flush])
+        .args(["--kafka-listen", &format!("127.0.0.1:{}", p.kafka)])
+        .args(["--kinesis-listen", &format!("127.0.0.1:{}", p.kinesis)])
+        .args(["--admin-listen", &format!("127.0.0.1:{}", p.admin)])
+        .env("RUST_LOG", rust_log)
+        // Plain log lines in the file (tracing-subscriber honours NO_COLOR).
+        .env("NO_COLOR", "1");
+    cmd
 }
 
 pub fn free_port() -> std::io::Result<u16> {
@@ -131,27 +176,24 @@ impl Running {
                 kinesis: kinesis.clone(),
                 pid: *pid,
                 startup_s: None,
+                started: Instant::now(),
+                log: None,
                 child: None,
                 dir: None,
             }),
             TargetSpec::Sluice { flush } => {
                 let dir = temp_dir(&progs.data_root, "sluice")?;
-                let (k, n, a) = (port()?, port()?, port()?);
-                let mut cmd = Command::new(&progs.sluice_bin);
-                cmd.arg("serve")
-                    .arg("--data-dir")
-                    .arg(dir.join("data"))
-                    .args(["--flush", flush])
-                    .args(["--kafka-listen", &format!("127.0.0.1:{k}")])
-                    .args(["--kinesis-listen", &format!("127.0.0.1:{n}")])
-                    .args(["--admin-listen", &format!("127.0.0.1:{a}")])
-                    .env("RUST_LOG", "warn");
+                let p = SluicePorts::free()?;
+                let cmd = sluice_command(progs, flush, &dir.join("data"), p, "warn");
                 spawn(
                     cmd,
-                    dir,
-                    Some(format!("127.0.0.1:{k}")),
-                    Some(format!("http://127.0.0.1:{n}")),
-                    &[k, n],
+                    &dir,
+                    "server.log",
+                    true,
+                    Some(format!("127.0.0.1:{}", p.kafka)),
+                    Some(format!("http://127.0.0.1:{}", p.kinesis)),
+                    &[p.kafka, p.kinesis],
+                    Duration::from_secs(60),
                 )
             }
             TargetSpec::Kinesalite => {
@@ -171,7 +213,16 @@ impl Running {
                 );
                 let mut cmd = Command::new("node");
                 cmd.args(["-e", &script]);
-                spawn(cmd, dir, None, Some(format!("http://127.0.0.1:{p}")), &[p])
+                spawn(
+                    cmd,
+                    &dir,
+                    "server.log",
+                    true,
+                    None,
+                    Some(format!("http://127.0.0.1:{p}")),
+                    &[p],
+                    Duration::from_secs(60),
+                )
             }
             TargetSpec::KinesisLocal => {
                 let dir = temp_dir(&progs.data_root, "kinesis-local")?;
@@ -195,7 +246,16 @@ impl Running {
                     .env("LOG_LEVEL", "WARN")
                     // It reads server.json (its TLS key) from the working directory.
                     .current_dir(progs.peers_dir.join("node_modules/kinesis-local"));
-                spawn(cmd, dir, None, Some(format!("http://127.0.0.1:{p}")), &[p])
+                spawn(
+                    cmd,
+                    &dir,
+                    "server.log",
+                    true,
+                    None,
+                    Some(format!("http://127.0.0.1:{p}")),
+                    &[p],
+                    Duration::from_secs(60),
+                )
             }
             TargetSpec::Tansu => {
                 let bin = progs.tansu_bin.clone().ok_or(
@@ -210,8 +270,76 @@ impl Running {
                     .args(["--advertised-listener-url", &url])
                     .args(["--storage-engine", "memory://tansu/"])
                     .env("RUST_LOG", "warn");
-                spawn(cmd, dir, Some(format!("127.0.0.1:{p}")), None, &[p])
+                spawn(
+                    cmd,
+                    &dir,
+                    "server.log",
+                    true,
+                    Some(format!("127.0.0.1:{p}")),
+                    None,
+                    &[p],
+                    Duration::from_secs(60),
+                )
             }
+        }
+    }
+
+    /// Sluice on `work/data`, a directory the caller owns and that stays after the server
+    /// stops (for restarts on the same data); its output goes to `work/<log_name>`. Waits
+    /// (bounded by `timeout`) until the Kafka and Kinesis ports accept connections.
+    pub fn start_sluice_kept(
+        progs: &Programs,
+        flush: &str,
+        work: &Path,
+        ports: SluicePorts,
+        log_name: &str,
+        rust_log: &str,
+        timeout: Duration,
+    ) -> Result<Running, String> {
+        let cmd = sluice_command(progs, flush, &work.join("data"), ports, rust_log);
+        spawn(
+            cmd,
+            work,
+            log_name,
+            false,
+            Some(format!("127.0.0.1:{}", ports.kafka)),
+            Some(format!("http://127.0.0.1:{}", ports.kinesis)),
+            &[ports.kafka, ports.kinesis],
+            timeout,
+        )
+    }
+
+    /// SIGTERM, then waits for the exit (bounded; SIGKILL at the deadline). Returns the seconds
+    /// from the signal to the exit, and the exit status; an error if it had to be killed.
+    pub fn terminate(&mut self, timeout: Duration) -> Result<(f64, String), String> {
+        let Some(mut child) = self.child.take() else {
+            return Err("no process to stop".into());
+        };
+        let t0 = Instant::now();
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return Ok((t0.elapsed().as_secs_f64(), status.to_string())),
+                Ok(None) if t0.elapsed() < timeout => std::thread::sleep(Duration::from_millis(5)),
+                Ok(None) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!(
+                        "did not exit within {:.0} s of SIGTERM; killed",
+                        timeout.as_secs_f64()
+                    ));
+                }
+                Err(e) => return Err(format!("waiting for the server: {e}")),
+            }
+        }
+    }
+
+    /// SIGKILL (`kill -9`) and reap: no clean shutdown.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 
@@ -251,7 +379,7 @@ fn port() -> Result<u16, String> {
     free_port().map_err(|e| format!("no free port: {e}"))
 }
 
-fn temp_dir(root: &Path, name: &str) -> Result<PathBuf, String> {
+pub fn temp_dir(root: &Path, name: &str) -> Result<PathBuf, String> {
     let dir = root.join(format!(
         "sluice-bench-{name}-{}-{}",
         std::process::id(),
@@ -261,19 +389,25 @@ fn temp_dir(root: &Path, name: &str) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// Starts `cmd` in `dir` with its output in `dir/log_name`, and waits until every port accepts
+/// connections (bounded by `timeout`). `owned`: `dir` is removed when the server stops.
+#[allow(clippy::too_many_arguments)]
 fn spawn(
     mut cmd: Command,
-    dir: PathBuf,
+    dir: &Path,
+    log_name: &str,
+    owned: bool,
     kafka: Option<String>,
     kinesis: Option<String>,
     ports: &[u16],
+    timeout: Duration,
 ) -> Result<Running, String> {
-    let log = dir.join("server.log");
+    let log = dir.join(log_name);
     let out = File::create(&log).map_err(|e| e.to_string())?;
     let err = out.try_clone().map_err(|e| e.to_string())?;
     let started = Instant::now();
     if cmd.get_current_dir().is_none() {
-        cmd.current_dir(&dir);
+        cmd.current_dir(dir);
     }
     let child = cmd
         .stdin(Stdio::null())
@@ -286,10 +420,12 @@ fn spawn(
         kinesis,
         pid: Some(child.id()),
         startup_s: None,
+        started,
+        log: Some(log.clone()),
         child: Some(child),
-        dir: Some(dir),
+        dir: owned.then(|| dir.to_path_buf()),
     };
-    let deadline = started + Duration::from_secs(60);
+    let deadline = started + timeout;
     for &p in ports {
         loop {
             if TcpStream::connect(("127.0.0.1", p)).is_ok() {
@@ -305,8 +441,9 @@ fn spawn(
             }
             if Instant::now() > deadline {
                 return Err(format!(
-                    "{:?} did not listen on port {p} within 60 s",
-                    cmd.get_program()
+                    "{:?} did not listen on port {p} within {:.0} s",
+                    cmd.get_program(),
+                    timeout.as_secs_f64()
                 ));
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -316,9 +453,100 @@ fn spawn(
     Ok(running)
 }
 
+/// One Kafka ApiVersions v0 request over a fresh connection; returns how many APIs the server
+/// advertised. Every step is bounded by `timeout`.
+pub fn kafka_api_versions(addr: &str, timeout: Duration) -> Result<usize, String> {
+    use std::io::{Read, Write};
+    let sock: std::net::SocketAddr = addr.parse().map_err(|e| format!("{addr}: {e}"))?;
+    let mut s = TcpStream::connect_timeout(&sock, timeout).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    s.set_write_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    s.write_all(&api_versions_request(7))
+        .map_err(|e| e.to_string())?;
+    let mut len = [0u8; 4];
+    s.read_exact(&mut len).map_err(|e| e.to_string())?;
+    let len = u32::from_be_bytes(len) as usize;
+    if !(10..=1 << 20).contains(&len) {
+        return Err(format!("ApiVersions: response of {len} bytes"));
+    }
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).map_err(|e| e.to_string())?;
+    parse_api_versions_response(&body, 7)
+}
+
+/// ApiVersions v0 (key 18): size, key, version, correlation id, client id.
+fn api_versions_request(correlation_id: i32) -> Vec<u8> {
+    let client = b"sluice-bench";
+    let mut body = Vec::new();
+    body.extend_from_slice(&18i16.to_be_bytes());
+    body.extend_from_slice(&0i16.to_be_bytes());
+    body.extend_from_slice(&correlation_id.to_be_bytes());
+    body.extend_from_slice(&(client.len() as i16).to_be_bytes());
+    body.extend_from_slice(client);
+    let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+    frame.extend_from_slice(&body);
+    frame
+}
+
+/// ApiVersions v0 response body: correlation id, error code, [api key, min, max].
+fn parse_api_versions_response(body: &[u8], correlation_id: i32) -> Result<usize, String> {
+    let i32_at = |i: usize| {
+        body.get(i..i + 4)
+            .map(|b| i32::from_be_bytes(b.try_into().unwrap()))
+    };
+    let cid = i32_at(0).ok_or("ApiVersions: short response")?;
+    if cid != correlation_id {
+        return Err(format!("ApiVersions: correlation id {cid}"));
+    }
+    let code = body
+        .get(4..6)
+        .map(|b| i16::from_be_bytes([b[0], b[1]]))
+        .ok_or("ApiVersions: short response")?;
+    if code != 0 {
+        return Err(format!("ApiVersions: error code {code}"));
+    }
+    let n = i32_at(6).ok_or("ApiVersions: short response")?;
+    if n < 1 || body.len() < 10 + n as usize * 6 {
+        return Err(format!("ApiVersions: {n} APIs in {} bytes", body.len()));
+    }
+    Ok(n as usize)
+}
+
+/// Polls ApiVersions until the server answers or `deadline`; returns the seconds since
+/// `started` at the first answer (the server is serving Kafka then).
+pub fn wait_kafka_serving(addr: &str, started: Instant, deadline: Instant) -> Result<f64, String> {
+    loop {
+        match kafka_api_versions(addr, Duration::from_secs(5)) {
+            Ok(_) => return Ok(started.elapsed().as_secs_f64()),
+            Err(e) if Instant::now() >= deadline => {
+                return Err(format!("{addr} did not answer ApiVersions: {e}"))
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_versions_frames() {
+        let f = api_versions_request(7);
+        assert_eq!(&f[..4], &((f.len() - 4) as u32).to_be_bytes());
+        assert_eq!(&f[4..8], &[0, 18, 0, 0]);
+        let mut resp = 7i32.to_be_bytes().to_vec();
+        resp.extend_from_slice(&0i16.to_be_bytes());
+        resp.extend_from_slice(&2i32.to_be_bytes());
+        resp.extend_from_slice(&[0, 0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 12]);
+        assert_eq!(parse_api_versions_response(&resp, 7), Ok(2));
+        assert!(parse_api_versions_response(&resp, 8).is_err());
+        resp[5] = 35; // UNSUPPORTED_VERSION
+        assert!(parse_api_versions_response(&resp, 7).is_err());
+        assert!(parse_api_versions_response(&resp[..3], 7).is_err());
+    }
 
     #[test]
     fn parse_targets() {

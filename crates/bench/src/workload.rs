@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
-use crate::stats::{Percentiles, ServerUsage};
+use crate::stats::{Connections, Percentiles, RssSeries, ServerUsage};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -170,6 +170,12 @@ pub struct Metrics {
     pub startup_s: Option<f64>,
     /// Records filled before a consume or get run.
     pub prefilled: Option<u64>,
+    /// The server's VmRSS through the run (`--rss-sample-ms`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rss_series: Option<RssSeries>,
+    /// Established connections on the server's ports through the run (/proc/net/tcp).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connections: Option<Connections>,
 }
 
 impl Metrics {
@@ -184,6 +190,8 @@ impl Metrics {
     pub fn figures(&self) -> Vec<(&'static str, Option<f64>)> {
         let p = |p: &Option<Percentiles>, f: fn(&Percentiles) -> f64| p.as_ref().map(f);
         let s = self.server.as_ref();
+        let summary = self.rss_series.as_ref().and_then(|r| r.summary.as_ref());
+        let rss = |f: fn(&crate::stats::RssSummary) -> f64| summary.map(f);
         vec![
             ("records_per_s", Some(self.records_per_s)),
             ("mb_per_s", Some(self.mb_per_s)),
@@ -205,6 +213,17 @@ impl Metrics {
             ("server_peak_rss_mib", s.and_then(|s| s.peak_rss_mib)),
             ("client_cpu_s", Some(self.client_cpu_s)),
             ("errors", Some(self.errors as f64)),
+            (
+                "server_connections_max",
+                self.connections
+                    .as_ref()
+                    .and_then(|c| c.max())
+                    .map(|n| n as f64),
+            ),
+            ("rss_last_mib", rss(|s| s.last_mib)),
+            ("rss_steady_median_mib", rss(|s| s.steady_median_mib)),
+            ("rss_flatness", rss(|s| s.flatness)),
+            ("rss_max_deviation", rss(|s| s.max_deviation)),
         ]
     }
 }
