@@ -65,13 +65,15 @@ step kafka-produce-1k-acks-all compare --rounds "$ROUNDS" \
 step kafka-produce-100b compare --rounds "$ROUNDS" \
     -t sluice:always -t sluice:never "${tansu[@]}" \
     --workload kafka-produce --record-size 100 --acks all --partitions 4
-# Kafka consume from the page cache (256 MB filled first), and with caches dropped if allowed.
+# Kafka consume from the page cache (1 GB filled first; two librdkafka consumers, since one is
+# bound by its own CPU near 500 MB/s), and with caches dropped if allowed.
 step kafka-consume-1k compare --rounds "$ROUNDS" -t sluice "${tansu[@]}" \
-    --workload kafka-consume --record-size 1024 --partitions 4 --prefill-mb 256
+    --workload kafka-consume --record-size 1024 --partitions 4 --consumers 2 --prefill-mb 1024
 step kafka-consume-1k-drop-caches run -t sluice \
-    --workload kafka-consume --record-size 1024 --partitions 4 --prefill-mb 256 --drop-caches
+    --workload kafka-consume --record-size 1024 --partitions 4 --consumers 2 --prefill-mb 1024 --drop-caches
 # Latency vs offered load, acks=all, 1 KiB (48,828 records/s = 50 MB/s).
-step kafka-e2e-latency-vs-load compare --rounds "$SWEEP_ROUNDS" -t sluice \
+# flush=never beside the default shows what waiting for fsync costs.
+step kafka-e2e-latency-vs-load compare --rounds "$SWEEP_ROUNDS" -t sluice -t sluice:never \
     --workload kafka-e2e --record-size 1024 --acks all --partitions 4 \
     --sweep rate=12207,24414,48828,97656
 # Throughput vs record size and vs partitions (the 10,000-partition point takes about 80 s:
@@ -103,7 +105,8 @@ if [[ footprint =~ $ONLY ]]; then
         || echo "run-all: footprint failed (continuing)"
 fi
 # Kinesis: PutRecords 500 × 200 B and GetRecords, the same Rust client against each server.
-step kinesis-put-500x200 compare --rounds "$ROUNDS" -t sluice -t kinesalite -t kinesis-local \
+# sluice:never beside the default: the peers keep records in memory.
+step kinesis-put-500x200 compare --rounds "$ROUNDS" -t sluice -t sluice:never -t kinesalite -t kinesis-local \
     --workload kinesis-put --record-size 200 --kinesis-batch 500 --concurrency 4 --partitions 4
 step kinesis-get-200 compare --rounds "$ROUNDS" -t sluice -t kinesalite \
     --workload kinesis-get --record-size 200 --kinesis-batch 500 --concurrency 4 --partitions 4 \
