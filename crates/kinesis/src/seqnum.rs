@@ -142,64 +142,28 @@ const INDEX_STEP: &[u8] = b"1208925819614629174706176";
 
 /// Writes sequence numbers for runs of records without redoing the 256-bit division for each:
 /// the next record of the same shard, shard creation second and arrival second differs from
-/// the last one written by exactly 2^80, which is added to the decimal digits in place. Any
-/// other record is encoded in full. The text is exactly [`for_record`]'s.
-#[derive(Clone)]
+/// the last one written for that shard by exactly 2^80, which is added to the decimal digits in
+/// place. One run is kept per shard (a PutRecords reply interleaves shards), up to
+/// [`SeqEncoder::SHARDS`] of them; any other record is encoded in full. The text is exactly
+/// [`for_record`]'s.
+#[derive(Clone, Default)]
 pub struct SeqEncoder {
+    runs: Vec<Run>,
+    /// The run replaced next once every slot is taken.
+    evict: usize,
+}
+
+#[derive(Clone)]
+struct Run {
     /// (shard, shard creation second, arrival second) of the number in `digits`.
-    key: Option<(i32, i64, i64)>,
+    key: (i32, i64, i64),
     index: u64,
     /// The decimal digits, right-aligned: `digits[start..]`.
     digits: [u8; 80],
     start: usize,
 }
 
-impl Default for SeqEncoder {
-    fn default() -> Self {
-        SeqEncoder {
-            key: None,
-            index: 0,
-            digits: [b'0'; 80],
-            start: 80,
-        }
-    }
-}
-
-impl SeqEncoder {
-    pub fn new() -> SeqEncoder {
-        SeqEncoder::default()
-    }
-
-    /// The sequence number of the record at `offset` (as [`for_record`]).
-    pub fn record(
-        &mut self,
-        shard: i32,
-        shard_created_ms: i64,
-        offset: i64,
-        arrival_ms: i64,
-    ) -> &str {
-        let index = (offset.max(-1) + 1) as u64;
-        let key = (
-            shard,
-            shard_created_ms.max(0) / 1000,
-            arrival_ms.max(0) / 1000,
-        );
-        if self.key == Some(key)
-            && self.index.checked_add(1) == Some(index)
-            && index <= ENDING_INDEX
-        {
-            self.add_step();
-        } else {
-            let text = encode(shard, shard_created_ms, index, arrival_ms);
-            self.start = self.digits.len() - text.len();
-            self.digits[self.start..].copy_from_slice(text.as_bytes());
-            self.key = Some(key);
-        }
-        self.index = index;
-        // Only ASCII digits are ever stored.
-        std::str::from_utf8(&self.digits[self.start..]).unwrap_or_default()
-    }
-
+impl Run {
     fn add_step(&mut self) {
         let mut carry = 0u8;
         let mut pos = self.digits.len();
@@ -220,6 +184,63 @@ impl SeqEncoder {
             carry = sum / 10;
         }
         self.start = self.start.min(pos);
+    }
+
+    fn set(&mut self, text: &str) {
+        self.start = self.digits.len() - text.len();
+        self.digits[self.start..].copy_from_slice(text.as_bytes());
+    }
+}
+
+impl SeqEncoder {
+    /// Shards whose runs are kept at once.
+    pub const SHARDS: usize = 64;
+
+    pub fn new() -> SeqEncoder {
+        SeqEncoder::default()
+    }
+
+    /// The sequence number of the record at `offset` (as [`for_record`]), as ASCII digits.
+    pub fn record(
+        &mut self,
+        shard: i32,
+        shard_created_ms: i64,
+        offset: i64,
+        arrival_ms: i64,
+    ) -> &[u8] {
+        let index = (offset.max(-1) + 1) as u64;
+        let key = (
+            shard,
+            shard_created_ms.max(0) / 1000,
+            arrival_ms.max(0) / 1000,
+        );
+        let slot = match self.runs.iter().position(|r| r.key.0 == shard) {
+            Some(i) => i,
+            None if self.runs.len() < Self::SHARDS => {
+                self.runs.push(Run {
+                    key,
+                    index: u64::MAX,
+                    digits: [b'0'; 80],
+                    start: 80,
+                });
+                self.runs.len() - 1
+            }
+            None => {
+                let i = self.evict;
+                self.evict = (self.evict + 1) % Self::SHARDS;
+                self.runs[i].index = u64::MAX;
+                i
+            }
+        };
+        let run = &mut self.runs[slot];
+        if run.key == key && run.index.checked_add(1) == Some(index) {
+            run.add_step();
+        } else {
+            run.set(&encode(shard, shard_created_ms, index, arrival_ms));
+            run.key = key;
+        }
+        run.index = index;
+        &run.digits[run.start..]
     }
 }
 
@@ -347,7 +368,7 @@ mod tests {
             let want = for_record(shard, created, offset, arrival);
             assert_eq!(
                 enc.record(shard, created, offset, arrival),
-                want,
+                want.as_bytes(),
                 "{shard} {offset} {arrival}"
             );
         };
@@ -366,6 +387,12 @@ mod tests {
         }
         check(3, -1, created);
         check(3, 0, created);
+        // Interleaved shards, as in a PutRecords reply, and more shards than runs kept.
+        for o in 0..300 {
+            for shard in 0..(SeqEncoder::SHARDS as i32 + 3) {
+                check(shard, o, created + o * 7);
+            }
+        }
     }
 
     #[test]

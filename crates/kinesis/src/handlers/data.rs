@@ -350,6 +350,7 @@ pub async fn put_records(ctx: &Context, r: &RequestCtx, input: &Value) -> KResul
                     arrival_ms,
                 } => {
                     let seq = enc.record(shard, created_ms, offset, arrival_ms);
+                    let seq = String::from_utf8_lossy(seq).into_owned();
                     m.insert("SequenceNumber".into(), seq.into());
                     m.insert("ShardId".into(), shard_id(shard).into());
                 }
@@ -508,10 +509,7 @@ async fn put_records_reply(
                 arrival_ms,
             } => {
                 out.extend_from_slice(b"{\"SequenceNumber\":\"");
-                out.extend_from_slice(
-                    enc.record(*shard, *created_ms, *offset, *arrival_ms)
-                        .as_bytes(),
-                );
+                out.extend_from_slice(enc.record(*shard, *created_ms, *offset, *arrival_ms));
                 out.extend_from_slice(b"\",\"ShardId\":\"");
                 push_shard_id(&mut out, *shard);
                 out.extend_from_slice(b"\"}");
@@ -835,7 +833,7 @@ fn write_record_json(
 ) {
     out.extend_from_slice(br#"{"SequenceNumber":""#);
     let seq = enc.record(shard, shard_created_ms, rec.offset, rec.timestamp_ms);
-    out.extend_from_slice(seq.as_bytes());
+    out.extend_from_slice(seq);
     out.extend_from_slice(br#"","ApproximateArrivalTimestamp":"#);
     // Seconds with a millisecond fraction, as the JSON protocol carries timestamps.
     let ms = rec.timestamp_ms;
