@@ -72,32 +72,43 @@ pub fn read(
             .file
             .read_exact_at(&mut buf, slice.position)
             .map_err(|e| ReadError::Log(LogError::Io(e)))?;
-        let decoded = decode(Bytes::from(buf)).map_err(|e| {
+        let invalid = |e: String| {
             ReadError::Log(LogError::Io(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 e,
             )))
-        })?;
+        };
+        // Batch by batch, so a read of a few MiB for a call that wants fewer records decodes
+        // only the batches it uses.
+        let blob = Bytes::from(buf);
+        let mut position = 0;
         let mut advanced = false;
-        for r in decoded {
-            if r.offset < offset {
-                continue;
-            }
-            if r.offset >= stop || records.len() >= limit {
-                break;
-            }
-            if r.timestamp_ms < min_timestamp_ms && records.is_empty() {
+        'batches: while position < blob.len() {
+            let header = sluice_log::batch::check_frame(&blob[position..])
+                .map_err(|e| invalid(e.to_string()))?;
+            let end = position + header.total_size();
+            let decoded = decode(blob.slice(position..end)).map_err(invalid)?;
+            position = end;
+            for r in decoded {
+                if r.offset < offset {
+                    continue;
+                }
+                if r.offset >= stop || records.len() >= limit {
+                    break 'batches;
+                }
+                if r.timestamp_ms < min_timestamp_ms && records.is_empty() {
+                    offset = r.offset + 1;
+                    advanced = true;
+                    continue;
+                }
+                if !records.is_empty() && bytes + r.size() > max_bytes {
+                    break 'batches;
+                }
+                bytes += r.size();
                 offset = r.offset + 1;
                 advanced = true;
-                continue;
+                records.push(r);
             }
-            if !records.is_empty() && bytes + r.size() > max_bytes {
-                break;
-            }
-            bytes += r.size();
-            offset = r.offset + 1;
-            advanced = true;
-            records.push(r);
         }
         if records.len() >= limit || bytes >= max_bytes || offset >= stop {
             break;

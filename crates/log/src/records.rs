@@ -274,7 +274,9 @@ impl Input for BytesInput {
             return Ok(None);
         }
         let b = self.buf[0];
-        self.buf = self.buf.slice(1..);
+        // `advance` moves the view; `slice` would clone and drop the shared handle (two atomic
+        // operations) for every byte of every varint.
+        bytes::Buf::advance(&mut self.buf, 1);
         Ok(Some(b))
     }
 
