@@ -171,7 +171,10 @@ impl ProgramArgs {
             .clone()
             .map(|p| std::path::absolute(&p).unwrap_or(p))
             .unwrap_or_else(|| root.join("bench/peers"));
-        let tansu_bin = self.tansu_bin.clone().map(|p| std::path::absolute(&p).unwrap_or(p));
+        let tansu_bin = self
+            .tansu_bin
+            .clone()
+            .map(|p| std::path::absolute(&p).unwrap_or(p));
         let tansu_bin = tansu_bin.or_else(|| {
             let local = peers_dir.join("tansu/bin/tansu");
             if local.exists() {

@@ -431,9 +431,7 @@ pub async fn put_records_fast(
     let mut spans = Vec::with_capacity(req.records.len());
     let mut used = 0usize;
     for e in &req.records {
-        let n = BASE64
-            .decode_slice(e.data, &mut arena[used..])
-            .ok()?;
+        let n = BASE64.decode_slice(e.data, &mut arena[used..]).ok()?;
         spans.push((used, used + n));
         used += n;
     }
