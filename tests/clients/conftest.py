@@ -40,9 +40,22 @@ def http_get(url, timeout=5.0):
 
 def free_port():
     """A port that was free on 127.0.0.1 a moment ago (the kernel picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(n):
+    """`n` distinct ports that were free on 127.0.0.1 a moment ago. The sockets are held until
+    all are picked: one at a time, the kernel may hand out the same port twice."""
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            socks.append(s)
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 def sluice_bin():
@@ -76,8 +89,7 @@ class SluiceServer:
         self.data_dir = self.workdir / "data"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.workdir / "sluice.log"
-        self.kafka_port = free_port()
-        self.admin_port = free_port()
+        self.kafka_port, self.admin_port, kinesis_port = free_ports(3)
         self.extra_args = list(extra_args)
         self.proc = None
         self.starts = 0
@@ -86,7 +98,7 @@ class SluiceServer:
         # Keep parallel servers (and a developer's own `sluice serve`) apart: if the binary has a
         # Kinesis listener, give it a free port too rather than the fixed default.
         if "--kinesis-listen" in help_text:
-            self.kinesis_port = free_port()
+            self.kinesis_port = kinesis_port
             self.optional_args += ["--kinesis-listen", f"127.0.0.1:{self.kinesis_port}"]
         else:
             self.kinesis_port = None

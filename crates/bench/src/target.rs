@@ -130,10 +130,20 @@ pub struct SluicePorts {
 
 impl SluicePorts {
     pub fn free() -> Result<SluicePorts, String> {
+        // The three listeners are held until all are picked: picked one at a time, the kernel
+        // may hand out the same port twice.
+        let bind = || TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"));
+        let held = [bind()?, bind()?, bind()?];
+        let port = |i: usize| {
+            held[i]
+                .local_addr()
+                .map(|a| a.port())
+                .map_err(|e| format!("no free port: {e}"))
+        };
         Ok(SluicePorts {
-            kafka: port()?,
-            kinesis: port()?,
-            admin: port()?,
+            kafka: port(0)?,
+            kinesis: port(1)?,
+            admin: port(2)?,
         })
     }
 }
