@@ -15,6 +15,8 @@ Bounds asserted (debug build; the release build uses less):
   reads nothing for kinesis.reply_stall_timeout_ms is disconnected).
 - Producers at full speed (4 librdkafka producers of 1 MiB batches, 2 boto3 writers of ~5 MB
   PutRecords): peak RSS under PRODUCE_RSS_MB; nothing fails.
+- 16 pipelining producers under an 8 MiB kafka.request_bytes_inflight_max: VmHWM under
+  BUDGET_RSS_MB, every acknowledged record stored, nothing fails.
 """
 import os
 import resource
@@ -25,7 +27,7 @@ import time
 
 import pytest
 from botocore.config import Config
-from confluent_kafka import Producer
+from confluent_kafka import Consumer, Producer, TopicPartition
 
 from conftest import SluiceServer, http_get, sluice_bin
 from kafka_util import consume_all, create_topic, produce, roundtrip_one, unique_topic
@@ -370,3 +372,64 @@ def test_producers_at_full_speed_are_held_back_not_buffered(make):
     assert not errors, f"{len(errors)} produce errors, e.g. {errors[:3]}"
     assert rss.hwm_mb < PRODUCE_RSS_MB, \
         f"VmHWM {rss.hwm_mb:.0f} MB under full-speed producers (bound {PRODUCE_RSS_MB})"
+
+
+BUDGET_RSS_MB = 200
+
+
+def test_request_bytes_in_flight_are_bounded_across_connections(make):
+    # Goal: `kafka.request_bytes_inflight_max` bounds what many pipelining producers make the
+    # server hold, whatever each connection's own limit allows (16 producers × 64 requests of up
+    # to 1 MB each could be 1 GB). Method: an 8 MiB budget, 16 librdkafka producers in closed
+    # loop with 1 MB batches for 8 s; then every acknowledged record must be in the log, no
+    # produce may fail, and VmHWM must stay under BUDGET_RSS_MB.
+    server = make("[kafka]\nrequest_bytes_inflight_max = 8388608\n")
+    topic = unique_topic("budget")
+    create_topic(server.bootstrap, topic, partitions=8)
+    stop = threading.Event()
+    errors, acked = [], [0]
+    lock = threading.Lock()
+
+    def flood():
+        p = Producer({"bootstrap.servers": server.bootstrap, "acks": "all", "linger.ms": 5,
+                      "batch.size": 1 << 20, "queue.buffering.max.kbytes": 32 << 10,
+                      "max.in.flight.requests.per.connection": 64,
+                      "message.timeout.ms": 120000})
+        value = b"b" * 10_000
+
+        def cb(err, _msg):
+            with lock:
+                if err:
+                    errors.append(str(err))
+                else:
+                    acked[0] += 1
+        while not stop.is_set():
+            try:
+                p.produce(topic, value=value, on_delivery=cb)
+            except BufferError:
+                p.poll(0.01)
+            p.poll(0)
+        assert p.flush(120) == 0
+
+    threads = [threading.Thread(target=flood) for _ in range(16)]
+    with RssSampler(server) as rss:
+        for t in threads:
+            t.start()
+        time.sleep(8.0)
+        stop.set()
+        for t in threads:
+            t.join(150)
+    c = Consumer({"bootstrap.servers": server.bootstrap, "group.id": unique_topic("g")})
+    stored = 0
+    for part in range(8):
+        low, high = c.get_watermark_offsets(TopicPartition(topic, part), timeout=10)
+        stored += high - low
+    c.close()
+    print(f"16 producers under an 8 MiB request budget: {acked[0]} records acknowledged "
+          f"({acked[0] * 10_000 / 1e6:.0f} MB), {stored} stored; RSS base {rss.base_mb:.0f} MB, "
+          f"peak {rss.peak_mb:.0f} MB, VmHWM {rss.hwm_mb:.0f} MB")
+    assert not errors, f"{len(errors)} produce errors, e.g. {errors[:3]}"
+    assert acked[0] > 0
+    assert stored == acked[0]
+    assert rss.hwm_mb < BUDGET_RSS_MB, \
+        f"VmHWM {rss.hwm_mb:.0f} MB with an 8 MiB request budget (bound {BUDGET_RSS_MB})"

@@ -2,7 +2,10 @@
 //! requests in order, and write replies in order. Requests pipelined on one connection are
 //! handled in arrival order (so appends keep their order), their waiting parts run concurrently,
 //! and their replies go out in request order. At most `inflight_per_connection_max` requests per
-//! connection are outstanding; past that the connection is not read (backpressure).
+//! connection are outstanding; past that the connection is not read (backpressure). Across all
+//! connections, the request bytes read and not yet answered are bounded by
+//! `request_bytes_inflight_max`: a connection whose next frame does not fit waits, unread,
+//! until replies have gone out.
 
 use crate::handlers::{self, Handled};
 use crate::request::{self, BadRequest, FrameStatus};
@@ -15,7 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
 /// Settings of the Kafka front.
@@ -29,6 +32,9 @@ pub struct KafkaConfig {
     /// Largest request frame accepted (Kafka's socket.request.max.bytes).
     pub request_bytes_max: usize,
     pub inflight_per_connection_max: usize,
+    /// Request bytes read and not yet answered, over all connections (a frame larger than
+    /// this is taken alone).
+    pub request_bytes_inflight_max: usize,
     pub connections_max: usize,
     /// Cap on a Fetch response's size, whatever the client asks.
     pub fetch_response_bytes_max: usize,
@@ -43,6 +49,7 @@ impl KafkaConfig {
             node_id: 0,
             request_bytes_max: 100 << 20,
             inflight_per_connection_max: 64,
+            request_bytes_inflight_max: 128 << 20,
             connections_max: 10_000,
             fetch_response_bytes_max: 64 << 20,
         }
@@ -64,6 +71,7 @@ enum Slot {
 /// requests it has read, and return.
 pub async fn serve(listener: TcpListener, ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
     let permits = Arc::new(Semaphore::new(ctx.config.connections_max));
+    let budget = Arc::new(Semaphore::new(budget_permits(&ctx.config) as usize));
     let mut conns = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
@@ -76,8 +84,9 @@ pub async fn serve(listener: TcpListener, ctx: Arc<Context>, mut shutdown: watch
                     };
                     let ctx = ctx.clone();
                     let shutdown = shutdown.clone();
+                    let budget = budget.clone();
                     conns.spawn(async move {
-                        connection(stream, ctx, shutdown).await;
+                        connection(stream, ctx, budget, shutdown).await;
                         drop(permit);
                     });
                 }
@@ -93,7 +102,19 @@ pub async fn serve(listener: TcpListener, ctx: Arc<Context>, mut shutdown: watch
     while conns.join_next().await.is_some() {}
 }
 
-async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
+/// The request-bytes budget in semaphore permits (bytes, at most u32::MAX).
+fn budget_permits(config: &KafkaConfig) -> u32 {
+    config
+        .request_bytes_inflight_max
+        .clamp(1, u32::MAX as usize) as u32
+}
+
+async fn connection(
+    stream: TcpStream,
+    ctx: Arc<Context>,
+    budget: Arc<Semaphore>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let _ = stream.set_nodelay(true);
     let peer = stream.peer_addr().ok();
     let gauge = ctx
@@ -104,7 +125,9 @@ async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::R
         .clone();
     gauge.inc();
     let (mut rd, wr) = stream.into_split();
-    let (tx, rx) = mpsc::channel::<Slot>(ctx.config.inflight_per_connection_max.max(1));
+    let (tx, rx) = mpsc::channel::<(Slot, OwnedSemaphorePermit)>(
+        ctx.config.inflight_per_connection_max.max(1),
+    );
     let mut writer = tokio::spawn(write_replies(wr, rx));
     let mut buf = BytesMut::with_capacity(16 * 1024);
     'conn: loop {
@@ -120,20 +143,36 @@ async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::R
                     );
                     break 'conn;
                 }
-                FrameStatus::Frame(frame) => match dispatch(&ctx, frame, peer) {
-                    // A full queue (a client not reading its replies) must not keep the
-                    // connection from seeing shutdown; a reply dropped here was never sent.
-                    Ok(slot) => tokio::select! {
-                        sent = tx.send(slot) => if sent.is_err() {
-                            break 'conn;
+                FrameStatus::Frame(frame) => {
+                    // The frame's bytes count against the budget until its reply is written;
+                    // while they do not fit, this connection is not read further.
+                    let want =
+                        (frame.len() as u64).clamp(1, u64::from(budget_permits(&ctx.config)));
+                    let held = match budget.clone().try_acquire_many_owned(want as u32) {
+                        Ok(p) => p,
+                        Err(_) => tokio::select! {
+                            p = budget.clone().acquire_many_owned(want as u32) => match p {
+                                Ok(p) => p,
+                                Err(_) => break 'conn,
+                            },
+                            _ = shutdown.changed() => break 'conn,
                         },
-                        _ = shutdown.changed() => break 'conn,
-                    },
-                    Err(why) => {
-                        tracing::warn!(?peer, %why, "closing connection");
-                        break 'conn;
+                    };
+                    match dispatch(&ctx, frame, peer) {
+                        // A full queue (a client not reading its replies) must not keep the
+                        // connection from seeing shutdown; a reply dropped here was never sent.
+                        Ok(slot) => tokio::select! {
+                            sent = tx.send((slot, held)) => if sent.is_err() {
+                                break 'conn;
+                            },
+                            _ = shutdown.changed() => break 'conn,
+                        },
+                        Err(why) => {
+                            tracing::warn!(?peer, %why, "closing connection");
+                            break 'conn;
+                        }
                     }
-                },
+                }
             }
         }
         tokio::select! {
@@ -163,8 +202,12 @@ async fn connection(stream: TcpStream, ctx: Arc<Context>, mut shutdown: watch::R
 /// How long a connection's pending replies may take to go out once shutdown begins.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
-async fn write_replies(mut wr: tokio::net::tcp::OwnedWriteHalf, mut rx: mpsc::Receiver<Slot>) {
-    while let Some(slot) = rx.recv().await {
+async fn write_replies(
+    mut wr: tokio::net::tcp::OwnedWriteHalf,
+    mut rx: mpsc::Receiver<(Slot, OwnedSemaphorePermit)>,
+) {
+    // Each request's budget is given back once its reply has been written (or dropped).
+    while let Some((slot, _held)) = rx.recv().await {
         let frame = match slot {
             Slot::Ready(f) => f,
             Slot::Pending(h) => match h.await {

@@ -102,6 +102,7 @@ pub struct KafkaSection {
     pub node_id: Option<i32>,
     pub request_bytes_max: Option<usize>,
     pub inflight_per_connection_max: Option<usize>,
+    pub request_bytes_inflight_max: Option<usize>,
     pub connections_max: Option<usize>,
     pub fetch_response_bytes_max: Option<usize>,
 }
@@ -233,6 +234,10 @@ impl Settings {
         kafka.inflight_per_connection_max = k
             .inflight_per_connection_max
             .unwrap_or(kafka.inflight_per_connection_max);
+        kafka.request_bytes_inflight_max = k
+            .request_bytes_inflight_max
+            .unwrap_or(kafka.request_bytes_inflight_max)
+            .max(1);
         kafka.connections_max = k.connections_max.unwrap_or(kafka.connections_max);
         kafka.fetch_response_bytes_max = k
             .fetch_response_bytes_max
