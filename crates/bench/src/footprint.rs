@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::stats::{self, Machine, Memory};
 use crate::target::{self, Programs, Running, SluicePorts};
-use crate::workload::{Kind, Meter, Workload};
+use crate::workload::{Meter, Workload};
 
 #[derive(clap::Args)]
 pub struct FootprintArgs {
@@ -229,12 +229,7 @@ pub fn main(a: FootprintArgs) -> Result<(), String> {
     };
     let json = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
     if let Some(out) = &a.out {
-        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(out, format!("{json}\n"))
-            .map_err(|e| format!("writing {}: {e}", out.display()))?;
-        eprintln!("wrote {}", out.display());
+        crate::results::write_json(out, &json)?;
     }
     if a.json {
         println!("{json}");
@@ -436,24 +431,13 @@ fn produce(
 ) -> Result<Produce, String> {
     let n = ((a.produce_mb * 1e6 / a.record_size as f64).ceil() as u64).max(a.partitions as u64);
     let w = Workload {
-        workload: Kind::KafkaProduce,
         record_size: a.record_size,
         duration: timeout.as_secs_f64(),
         records: Some(n),
         prefill_mb: 0.0,
-        producers: 1,
-        consumers: 1,
         partitions: a.partitions,
-        acks: "all".into(),
-        compression: "none".into(),
-        linger_ms: 5,
-        batch_size: 1_000_000,
-        idempotence: false,
-        rate: 0.0,
-        drop_caches: false,
-        kinesis_batch: 500,
         concurrency: 1,
-        get_limit: 10_000,
+        ..Workload::defaults()
     };
     let p = crate::kafka::produce(addr, TOPIC, &w, Some(n), Arc::new(Meter::default()))?;
     if p.delivered == 0 {

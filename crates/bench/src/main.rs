@@ -391,12 +391,7 @@ fn run_cmd(a: RunArgs, default_rounds: usize) -> Result<(), String> {
     };
     let json = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
     if let Some(out) = &a.out {
-        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(out, format!("{json}\n"))
-            .map_err(|e| format!("writing {}: {e}", out.display()))?;
-        eprintln!("wrote {}", out.display());
+        crate::results::write_json(out, &json)?;
     }
     if a.json {
         println!("{json}");
@@ -462,7 +457,7 @@ fn limits_cmd(a: LimitsArgs) -> Result<(), String> {
     }))
     .map_err(|e| e.to_string())?;
     if let Some(out) = &a.out {
-        std::fs::write(out, format!("{json}\n")).map_err(|e| e.to_string())?;
+        results::write_json(out, &json)?;
     }
     println!("{json}");
     Ok(())
@@ -481,24 +476,13 @@ fn smoke(a: SmokeArgs) -> Result<(), String> {
         flush: "always".into(),
     };
     let base = Workload {
-        workload: Kind::KafkaProduce,
-        record_size: 1024,
         duration: 3.0,
         records: Some(20_000),
         prefill_mb: 1.0,
-        producers: 1,
-        consumers: 1,
         partitions: 2,
-        acks: "all".into(),
-        compression: "none".into(),
-        linger_ms: 5,
-        batch_size: 1_000_000,
-        idempotence: false,
-        rate: 0.0,
-        drop_caches: false,
         kinesis_batch: 100,
         concurrency: 2,
-        get_limit: 10_000,
+        ..Workload::defaults()
     };
     let cases: Vec<(&str, Workload)> = vec![
         ("kafka-produce", base.clone()),
@@ -608,7 +592,7 @@ fn smoke(a: SmokeArgs) -> Result<(), String> {
     }
     if let Some(out) = &a.out {
         let json = serde_json::to_string_pretty(&files).map_err(|e| e.to_string())?;
-        std::fs::write(out, format!("{json}\n")).map_err(|e| e.to_string())?;
+        results::write_json(out, &json)?;
     }
     println!("smoke: {passed} passed, {failed} failed");
     if failed > 0 {

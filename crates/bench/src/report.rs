@@ -718,21 +718,9 @@ mod tests {
             workload: Kind::KinesisPut,
             record_size: 200,
             duration: 5.0,
-            records: None,
             prefill_mb: 1.0,
-            producers: 1,
-            consumers: 1,
-            partitions: 4,
-            acks: "all".into(),
-            compression: "none".into(),
-            linger_ms: 5,
-            batch_size: 1_000_000,
-            idempotence: false,
-            rate: 0.0,
-            drop_caches: false,
             kinesis_batch: 100,
-            concurrency: 4,
-            get_limit: 10_000,
+            ..Workload::defaults()
         };
         let runs: Vec<RunRecord> = [(1.0, 2usize, 1000.0), (10.0, 18, 5000.0)]
             .into_iter()

@@ -108,6 +108,17 @@ pub fn summarize(targets: &[String], sweep: Option<&Sweep>, runs: &[RunRecord]) 
     rows
 }
 
+/// Write a result file's JSON to `out` (creating its directory) and say so on stderr.
+pub fn write_json(out: &std::path::Path, json: &str) -> Result<(), String> {
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    std::fs::write(out, format!("{json}\n"))
+        .map_err(|e| format!("writing {}: {e}", out.display()))?;
+    eprintln!("wrote {}", out.display());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

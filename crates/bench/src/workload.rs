@@ -107,6 +107,16 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// Every parameter at its command-line default (the one place defaults are written).
+    pub fn defaults() -> Workload {
+        #[derive(clap::Parser)]
+        struct Only {
+            #[command(flatten)]
+            w: Workload,
+        }
+        <Only as clap::Parser>::parse_from(["sluice-bench"]).w
+    }
+
     /// Records to fill before a consume or get run.
     pub fn prefill_records(&self) -> u64 {
         self.records
@@ -294,5 +304,31 @@ impl Drop for Progress {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_command_line_defaults() {
+        let w = Workload::defaults();
+        assert_eq!(w.workload, Kind::KafkaProduce);
+        assert_eq!((w.record_size, w.duration, w.records), (1024, 10.0, None));
+        assert_eq!(
+            (w.prefill_mb, w.producers, w.consumers, w.partitions),
+            (256.0, 1, 1, 4)
+        );
+        assert_eq!((w.acks.as_str(), w.compression.as_str()), ("all", "none"));
+        assert_eq!(
+            (w.linger_ms, w.batch_size, w.idempotence),
+            (5, 1_000_000, false)
+        );
+        assert_eq!((w.rate, w.drop_caches), (0.0, false));
+        assert_eq!(
+            (w.kinesis_batch, w.concurrency, w.get_limit),
+            (500, 4, 10_000)
+        );
     }
 }
