@@ -111,6 +111,6 @@ step kinesis-put-500x200 compare --rounds "$ROUNDS" -t sluice -t sluice:never -t
     --workload kinesis-put --record-size 200 --kinesis-batch 500 --concurrency 4 --partitions 4
 step kinesis-get-200 compare --rounds "$ROUNDS" -t sluice -t kinesalite \
     --workload kinesis-get --record-size 200 --kinesis-batch 500 --concurrency 4 --partitions 4 \
-    --records 200000
+    --records 500000
 
 "$B" report --results "$RESULTS"

@@ -847,13 +847,35 @@ fn write_record_json(
         b'0' + (frac % 10) as u8,
     ]);
     out.extend_from_slice(br#","Data":""#);
-    let value = rec.value.as_deref().unwrap_or(&[]);
-    let start = out.len();
-    out.resize(start + value.len().div_ceil(3) * 4, 0);
-    let written = BASE64.encode_slice(value, &mut out[start..]).unwrap_or(0);
-    out.truncate(start + written);
+    // SIMD base64 (12% of GetRecords' server time with the `base64` crate), appended without
+    // zeroing first. Encoding has one right answer, so it can differ from the `base64` crate
+    // used elsewhere only by a bug: `simd_base64_encodes_as_the_base64_crate` checks.
+    base64_simd::STANDARD.encode_append(rec.value.as_deref().unwrap_or(&[]), out);
     out.extend_from_slice(br#"","PartitionKey":"#);
     let key = String::from_utf8_lossy(rec.key.as_deref().unwrap_or(&[]));
     super::push_json_str(out, &key);
     out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// GetRecords writes Data with base64-simd, the rest of the server (and every reply
+        /// before it) with the `base64` crate: both must give the same text for any bytes,
+        /// appended after what the buffer already holds.
+        #[test]
+        fn simd_base64_encodes_as_the_base64_crate(
+            prefix in proptest::collection::vec(any::<u8>(), 0..8),
+            data in proptest::collection::vec(any::<u8>(), 0..600),
+        ) {
+            let mut out = prefix.clone();
+            base64_simd::STANDARD.encode_append(&data, &mut out);
+            let mut want = prefix;
+            want.extend_from_slice(BASE64.encode(&data).as_bytes());
+            prop_assert_eq!(out, want);
+        }
+    }
 }
