@@ -139,17 +139,17 @@ impl Broker {
             SyncChoice::PerPartition => None,
         };
         let data_arrived = Arc::new(Notify::new());
-        // The flusher's own handle: syncfs reports each write-back error once per handle.
+        // The flusher's own handles: syncfs reports each write-back error once per handle.
+        let open_syncfs = || FilesystemSync::open(&config.data_dir).ok();
         let flusher_syncfs = match (&fs_sync, config.flush_syncfs_min_partitions) {
-            (Some(_), min) if min > 0 => FilesystemSync::open(&config.data_dir)
-                .ok()
-                .map(|fs| (fs, min)),
+            (Some(_), min) if min > 0 => Some((&open_syncfs as &dyn Fn() -> _, min)),
             _ => None,
         };
         let flusher = Flusher::start(
             config.flush,
             metrics.clone(),
             data_arrived.clone(),
+            config.flush_threads,
             flusher_syncfs,
         );
         let block_end = catalogue.producer_id_block_end;
@@ -1144,6 +1144,52 @@ mod tests {
         assert!(per_partition >= 16, "{per_partition}");
         let with_syncfs = flush_many(2, 16).await;
         assert!((1..=16).contains(&with_syncfs), "{with_syncfs}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn rounds_on_several_flusher_threads_acknowledge_only_flushed_data() {
+        // Goal: with rounds running at once (syncfs ones and fdatasync ones, over segment rolls)
+        // every acknowledgement still follows its own data's sync, and nothing is left unsynced.
+        // Method: 8 writers, each awaiting every append's waiter before the next, over 4
+        // partitions whose segments roll every few batches; 4 flusher threads, syncfs from 3
+        // dirty partitions.
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = BrokerConfig::new(dir.path().into());
+        c.flush_threads = 4;
+        c.flush_syncfs_min_partitions = 3;
+        c.log_defaults.segment_bytes = 1024;
+        let (b, _) = Broker::open(c, Arc::new(Metrics::new())).unwrap();
+        let t = b
+            .create_topic("t", Some(4), TopicConfigs::default(), false)
+            .unwrap();
+        let mut writers = tokio::task::JoinSet::new();
+        for w in 0..8i32 {
+            let (b, t) = (b.clone(), t.clone());
+            writers.spawn(async move {
+                let value = [b'v'; 200];
+                let blob = sluice_log::batch::build(&[(None, Some(&value[..]), 1)], -1, -1, -1);
+                for i in 0..60 {
+                    let p = t.partition((w + i) % 4).unwrap();
+                    let (outcome, waiter) = b.append(&p, &blob, true).unwrap();
+                    waiter.unwrap().await.unwrap().unwrap();
+                    assert!(p.lock().log.as_ref().unwrap().flushed_offset() > outcome.last_offset);
+                    assert!(p.high_watermark() > outcome.last_offset);
+                }
+            });
+        }
+        while let Some(r) = writers.join_next().await {
+            r.unwrap();
+        }
+        for i in 0..4 {
+            let p = t.partition(i).unwrap();
+            let log = p.lock();
+            let log = log.log.as_ref().unwrap();
+            assert_eq!(log.flushed_offset(), log.log_end_offset());
+            assert!(
+                log.sync_target().is_none(),
+                "partition {i} has unsynced files"
+            );
+        }
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct BrokerConfig {
     /// A flush round with at least this many dirty partitions makes them durable with one
     /// syncfs(2) instead of an fdatasync each (where syncfs reports errors); 0 never does.
     pub flush_syncfs_min_partitions: usize,
+    /// Flush rounds that may run at once (each on its own thread); at least 1.
+    pub flush_threads: usize,
 }
 
 impl BrokerConfig {
@@ -92,6 +94,7 @@ impl BrokerConfig {
             },
             offsets_compact_bytes: 16 << 20,
             flush_syncfs_min_partitions: 2,
+            flush_threads: 1,
         }
     }
 }

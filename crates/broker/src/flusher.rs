@@ -19,7 +19,7 @@ use crate::partition::Partition;
 use sluice_log::FilesystemSync;
 use std::collections::HashMap;
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{oneshot, Notify};
 
@@ -33,27 +33,39 @@ struct FlushRequest {
 
 pub struct Flusher {
     tx: Option<mpsc::Sender<FlushRequest>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
     policy: FlushPolicy,
 }
 
 impl Flusher {
-    /// `syncfs`: a handle on the data directory's filesystem and the number of dirty partitions
-    /// from which a round uses it instead of fdatasync per partition (None: always fdatasync).
+    /// `threads` rounds may run at once (at least 1). `syncfs`: opens a handle on the data
+    /// directory's filesystem (one per thread), and the number of dirty partitions from which
+    /// a round uses it instead of fdatasync per partition (None: always fdatasync).
     pub(crate) fn start(
         policy: FlushPolicy,
         metrics: Arc<Metrics>,
         data_arrived: Arc<Notify>,
-        syncfs: Option<(FilesystemSync, usize)>,
+        threads: usize,
+        syncfs: Option<(&dyn Fn() -> Option<FilesystemSync>, usize)>,
     ) -> Flusher {
         let (tx, rx) = mpsc::channel::<FlushRequest>();
-        let thread = std::thread::Builder::new()
-            .name("sluice-flusher".into())
-            .spawn(move || run(rx, policy, &metrics, &data_arrived, syncfs.as_ref()))
-            .expect("spawning the flusher thread");
+        let rx = Arc::new(Mutex::new(rx));
+        let threads = (0..threads.max(1))
+            .map(|i| {
+                let (rx, metrics, data_arrived) =
+                    (rx.clone(), metrics.clone(), data_arrived.clone());
+                // Each thread its own handle: syncfs reports a write-back error once per
+                // handle, so a round running beside another cannot miss one the other saw.
+                let syncfs = syncfs.and_then(|(open, min)| open().map(|fs| (fs, min)));
+                std::thread::Builder::new()
+                    .name(format!("sluice-flusher-{i}"))
+                    .spawn(move || run(&rx, policy, &metrics, &data_arrived, syncfs.as_ref()))
+                    .expect("spawning a flusher thread")
+            })
+            .collect();
         Flusher {
             tx: Some(tx),
-            thread: Some(thread),
+            threads,
             policy,
         }
     }
@@ -96,7 +108,7 @@ impl Flusher {
     /// Finish the queued rounds and stop the thread.
     pub(crate) fn shutdown(&mut self) {
         self.tx.take();
-        if let Some(t) = self.thread.take() {
+        for t in self.threads.drain(..) {
             let _ = t.join();
         }
     }
@@ -108,8 +120,10 @@ impl Drop for Flusher {
     }
 }
 
+/// One flusher thread: takes everything queued (while another thread's round is in its
+/// fsyncs, this one takes the requests that arrive meanwhile) and runs it as a round.
 fn run(
-    rx: mpsc::Receiver<FlushRequest>,
+    rx: &Mutex<mpsc::Receiver<FlushRequest>>,
     policy: FlushPolicy,
     metrics: &Metrics,
     data_arrived: &Notify,
@@ -119,12 +133,17 @@ fn run(
         FlushPolicy::Interval { interval_ms } => Some(Duration::from_millis(interval_ms)),
         _ => None,
     };
-    while let Ok(first) = rx.recv() {
-        if let Some(iv) = interval {
-            std::thread::sleep(iv);
-        }
-        let mut round = vec![first];
-        round.extend(rx.try_iter());
+    loop {
+        let round = {
+            let Ok(rx) = rx.lock() else { return };
+            let Ok(first) = rx.recv() else { return };
+            if let Some(iv) = interval {
+                std::thread::sleep(iv);
+            }
+            let mut round = vec![first];
+            round.extend(rx.try_iter());
+            round
+        };
         flush_round(round, metrics, syncfs);
         data_arrived.notify_waiters();
     }
@@ -158,7 +177,7 @@ fn flush_round(
             let targets: Vec<_> = by_partition
                 .iter()
                 .filter(|(_, (p, _))| !p.storage_failed())
-                .map(|(k, (p, _))| (*k, p.clone(), p.sync_target().map(|t| t.up_to)))
+                .map(|(k, (p, _))| (*k, p.clone(), p.sync_target()))
                 .collect();
             let started = Instant::now();
             let res = fs.sync();
@@ -168,9 +187,9 @@ fn flush_round(
                 .observe(started.elapsed().as_secs_f64());
             match res {
                 Ok(()) => {
-                    for (k, p, up_to) in targets {
-                        if let Some(up_to) = up_to {
-                            p.mark_flushed(up_to);
+                    for (k, p, target) in targets {
+                        if let Some(target) = target {
+                            p.mark_flushed(&target);
                         }
                         synced.insert(k);
                     }
@@ -194,6 +213,13 @@ fn flush_round(
 }
 
 fn flush_partition(partition: &Partition, metrics: &Metrics) -> FlushReply {
+    // One sync of a partition at a time: two threads' fdatasyncs of one file could see a
+    // write-back error once between them, and the other would acknowledge lost data. Taken
+    // second, a sync starts after the first failed the partition, and reports that.
+    let _one_at_a_time = partition
+        .sync_lock
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if partition.storage_failed() {
         // A later fsync succeeding would prove nothing about the pages the failed one lost.
         return Err("the partition is offline for writes after a failed fsync".into());
@@ -214,6 +240,6 @@ fn flush_partition(partition: &Partition, metrics: &Metrics) -> FlushReply {
             return Err(e.to_string());
         }
     }
-    partition.mark_flushed(target.up_to);
+    partition.mark_flushed(&target);
     Ok(())
 }

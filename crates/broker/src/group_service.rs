@@ -324,7 +324,7 @@ impl Broker {
             for f in &target.files {
                 f.sync_data().map_err(|e| e.to_string())?;
             }
-            g.log.mark_flushed(target.up_to);
+            g.log.mark_flushed(&target);
         }
         g.log
             .delete_segments_before(base)

@@ -76,6 +76,8 @@ pub struct Partition {
     log_start: AtomicI64,
     log_end: AtomicI64,
     /// Queued for the next flush round (so a busy partition is queued once per round).
+    /// Held by a flusher thread through its fdatasyncs of this partition (flusher.rs).
+    pub(crate) sync_lock: Mutex<()>,
     pub(crate) flush_queued: AtomicBool,
     /// Wait for fsync before the high watermark moves (flush=always).
     hw_follows_fsync: bool,
@@ -119,6 +121,7 @@ impl Partition {
             log_start: AtomicI64::new(start),
             log_end: AtomicI64::new(end),
             flush_queued: AtomicBool::new(false),
+            sync_lock: Mutex::new(()),
             hw_follows_fsync,
             storage_failed: AtomicBool::new(false),
             append_error_logged_ms: AtomicI64::new(i64::MIN),
@@ -396,9 +399,10 @@ impl Partition {
         self.lock().log.as_ref().and_then(|l| l.sync_target())
     }
 
-    pub(crate) fn mark_flushed(&self, up_to: Offset) {
+    pub(crate) fn mark_flushed(&self, synced: &SyncTarget) {
+        let up_to = synced.up_to;
         if let Some(log) = self.lock().log.as_mut() {
-            log.mark_flushed(up_to);
+            log.mark_flushed(synced);
         }
         if self.hw_follows_fsync {
             self.high_watermark.fetch_max(up_to.0, Ordering::AcqRel);

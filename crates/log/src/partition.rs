@@ -29,8 +29,9 @@
 //! Durability protocol: append() writes with pwritev and never fsyncs. sync_target() lists the
 //! `.log` files holding offsets at or above flushed_offset(), plus, after a roll, the sealed
 //! segment's indexes and the directory (for the new file names); the caller fdatasyncs them
-//! without holding the partition lock and then calls mark_flushed(up_to). One flusher at a time
-//! is expected (a second target handed out before the first is marked may be credited early).
+//! without holding the partition lock and then calls mark_flushed(&target). Targets may be
+//! synced concurrently and marked in any order: each carries the offset and the roll count it
+//! covers, and marking only ever moves them forward.
 //! Not thread-safe by itself: the broker wraps each PartitionLog in a lock.
 
 use crate::batch::{self, BatchInfo};
@@ -45,7 +46,6 @@ use crate::Offset;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Segments never grow past this, whatever `segment_bytes` says: index positions are u32 and
@@ -116,6 +116,8 @@ pub struct ReadSlice {
 pub struct SyncTarget {
     pub files: Vec<Arc<File>>,
     pub up_to: Offset,
+    /// Rolls (sealed indexes and directory entries) these files cover.
+    pub rolls: u64,
 }
 
 /// What open() found and repaired.
@@ -235,8 +237,6 @@ pub struct PartitionLog {
     /// directory entry fsynced.
     rolls: u64,
     rolls_synced: u64,
-    /// `rolls` when the last sync target was handed out.
-    rolls_in_last_target: AtomicU64,
     /// The recovery-point file's value: as read at open (0 if missing or torn), then as written.
     recovery_point: Offset,
     /// Set by prepare_close: the log end and roll count finish_close expects to vouch for.
@@ -297,7 +297,6 @@ impl PartitionLog {
             flushed: Offset(0),
             rolls: 0,
             rolls_synced: 0,
-            rolls_in_last_target: AtomicU64::new(0),
             recovery_point: loaded.recovery_point,
             closing: None,
         };
@@ -616,7 +615,8 @@ impl PartitionLog {
     }
 
     /// Files with unsynced data and the end offset they cover. The caller fsyncs them
-    /// (fdatasync) outside any lock, then calls mark_flushed(up_to). Segments that were rolled
+    /// (fdatasync) outside any lock, then calls mark_flushed with the target. Targets may be
+    /// synced concurrently and marked in any order: each vouches only for what it covered. Segments that were rolled
     /// since the last sync are included (with their indexes and the directory). None if there is
     /// nothing to sync, or if a file could not be opened (logged; the next call tries again).
     pub fn sync_target(&self) -> Option<SyncTarget> {
@@ -630,20 +630,18 @@ impl PartitionLog {
         if files.is_empty() {
             return None;
         }
-        self.rolls_in_last_target
-            .store(self.rolls, Ordering::Release);
         Some(SyncTarget {
             files,
             up_to: self.log_end_offset(),
+            rolls: self.rolls,
         })
     }
 
-    /// Record that a sync target's files were fsynced: offsets below `up_to` are durable.
-    pub fn mark_flushed(&mut self, up_to: Offset) {
-        self.flushed = self.flushed.max(up_to.min(self.log_end_offset()));
-        self.rolls_synced = self
-            .rolls_synced
-            .max(self.rolls_in_last_target.load(Ordering::Acquire));
+    /// Record that a sync target's files were fsynced: offsets below its `up_to` are durable,
+    /// and the rolls it covered.
+    pub fn mark_flushed(&mut self, synced: &SyncTarget) {
+        self.flushed = self.flushed.max(synced.up_to.min(self.log_end_offset()));
+        self.rolls_synced = self.rolls_synced.max(synced.rolls);
         if let Err(e) = self.advance_recovery_point() {
             // Harmless: an older recovery point only makes the next unclean open check more.
             tracing::warn!(dir = %self.storage.dir.display(), error = %e, "recovery point not written");

@@ -23,6 +23,7 @@ pub struct FileConfig {
     pub retention_check_interval_ms: Option<u64>,
     pub offsets_compact_bytes: Option<u64>,
     pub flush_syncfs_min_partitions: Option<usize>,
+    pub flush_threads: Option<usize>,
     #[serde(default)]
     pub kafka: KafkaSection,
     #[serde(default)]
@@ -196,6 +197,9 @@ impl Settings {
         }
         if let Some(n) = f.flush_syncfs_min_partitions {
             broker.flush_syncfs_min_partitions = n;
+        }
+        if let Some(n) = f.flush_threads {
+            broker.flush_threads = n.max(1);
         }
         if let Some(ms) = f.retention_check_interval_ms {
             broker.retention_check_interval_ms = ms;

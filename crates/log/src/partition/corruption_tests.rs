@@ -51,7 +51,7 @@ fn filled(dir: &Path) -> (PartitionLog, Vec<i64>) {
     for f in &target.files {
         f.sync_data().expect("sync");
     }
-    log.mark_flushed(target.up_to);
+    log.mark_flushed(&target);
     assert!(log.segment_count() >= 3, "the test needs sealed segments");
     (log, bases)
 }

@@ -96,7 +96,7 @@ fn flush(log: &mut PartitionLog) -> io::Result<Option<Offset>> {
     for file in &target.files {
         crate::disk::sync_data(file)?;
     }
-    log.mark_flushed(target.up_to);
+    log.mark_flushed(&target);
     Ok(Some(target.up_to))
 }
 

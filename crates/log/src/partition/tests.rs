@@ -626,7 +626,7 @@ fn sync_target_covers_unflushed_data_and_rolled_segments_until_marked() {
     for file in &target.files {
         file.sync_data().expect("fdatasync");
     }
-    log.mark_flushed(target.up_to);
+    log.mark_flushed(&target);
     assert_eq!(log.flushed_offset(), Offset(3));
     assert!(log.sync_target().is_none());
     assert_eq!(checkpoint::read_recovery_point(dir.path()), Offset(2));
@@ -646,7 +646,7 @@ fn a_roll_after_a_target_was_taken_stays_in_the_next_target() {
     append(&mut log, &one, NOW_MS);
     let target = log.sync_target().expect("target");
     append(&mut log, &one, NOW_MS); // rolls after the target was handed out
-    log.mark_flushed(target.up_to);
+    log.mark_flushed(&target);
     let next = log
         .sync_target()
         .expect("the sealed segment's indexes and the directory");
@@ -1163,7 +1163,7 @@ fn segments_below_the_recovery_point_are_not_revalidated() {
         .files
         .iter()
         .for_each(|f| f.sync_data().expect("fdatasync"));
-    log.mark_flushed(target.up_to);
+    log.mark_flushed(&target);
     drop(log);
     let (log, report) = open_with(dir.path(), config);
     assert_eq!(
@@ -1428,4 +1428,43 @@ fn a_rewritten_log_can_drop_every_segment_before_the_rewrite() {
     assert_eq!(read_all(&log, base.0).len(), 1);
     append(&mut log, &batch_of(1, 10, NOW_MS), NOW_MS);
     assert_eq!(log.log_end_offset(), Offset(base.0 + 2));
+}
+
+#[test]
+fn targets_synced_concurrently_may_be_marked_in_any_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = batch_of(1, 100, NOW_MS);
+    let config = LogConfig {
+        segment_bytes: one.len() as u64,
+        ..small_config()
+    };
+    let mut log = open_with(dir.path(), config).0;
+    append(&mut log, &one, NOW_MS);
+    let first = log.sync_target().expect("target");
+    append(&mut log, &one, NOW_MS); // rolls after the first target was handed out
+    let second = log.sync_target().expect("target");
+    assert!(second.rolls > first.rolls);
+    // The first sync to finish vouches only for what it covered: not the roll.
+    log.mark_flushed(&first);
+    assert_eq!(log.flushed_offset(), Offset(1));
+    // The active .log, the sealed segment's indexes and the directory; not the sealed .log.
+    assert_eq!(
+        log.sync_target()
+            .expect("the roll is still unsynced")
+            .files
+            .len(),
+        1 + 2 + 1
+    );
+    log.mark_flushed(&second);
+    assert_eq!(log.flushed_offset(), Offset(2));
+    assert!(log.sync_target().is_none());
+    // Marked the other way round, the older target moves nothing back.
+    append(&mut log, &one, NOW_MS);
+    let third = log.sync_target().expect("target");
+    append(&mut log, &one, NOW_MS);
+    let fourth = log.sync_target().expect("target");
+    log.mark_flushed(&fourth);
+    log.mark_flushed(&third);
+    assert_eq!(log.flushed_offset(), Offset(4));
+    assert!(log.sync_target().is_none());
 }
