@@ -26,6 +26,16 @@ fn open(dir: &Path) -> PartitionLog {
 }
 
 /// A batch of `records` records of `value_bytes` bytes each, all stamped `timestamp_ms`.
+/// A log whose segments each hold one batch of `one` (a record of 100 bytes), and that batch.
+fn rolling_after_every_batch(dir: &Path) -> (PartitionLog, Vec<u8>) {
+    let one = batch_of(1, 100, NOW_MS);
+    let config = LogConfig {
+        segment_bytes: one.len() as u64,
+        ..small_config()
+    };
+    (open_with(dir, config).0, one)
+}
+
 fn batch_of(records: usize, value_bytes: usize, timestamp_ms: i64) -> Vec<u8> {
     let values: Vec<Vec<u8>> = (0..records)
         .map(|i| vec![(i % 251) as u8; value_bytes])
@@ -637,12 +647,7 @@ fn sync_target_covers_unflushed_data_and_rolled_segments_until_marked() {
 #[test]
 fn a_roll_after_a_target_was_taken_stays_in_the_next_target() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let one = batch_of(1, 100, NOW_MS);
-    let config = LogConfig {
-        segment_bytes: one.len() as u64,
-        ..small_config()
-    };
-    let mut log = open_with(dir.path(), config).0;
+    let (mut log, one) = rolling_after_every_batch(dir.path());
     append(&mut log, &one, NOW_MS);
     let target = log.sync_target().expect("target");
     append(&mut log, &one, NOW_MS); // rolls after the target was handed out
@@ -1433,12 +1438,7 @@ fn a_rewritten_log_can_drop_every_segment_before_the_rewrite() {
 #[test]
 fn targets_synced_concurrently_may_be_marked_in_any_order() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let one = batch_of(1, 100, NOW_MS);
-    let config = LogConfig {
-        segment_bytes: one.len() as u64,
-        ..small_config()
-    };
-    let mut log = open_with(dir.path(), config).0;
+    let (mut log, one) = rolling_after_every_batch(dir.path());
     append(&mut log, &one, NOW_MS);
     let first = log.sync_target().expect("target");
     append(&mut log, &one, NOW_MS); // rolls after the first target was handed out
