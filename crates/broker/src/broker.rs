@@ -29,6 +29,8 @@ use tokio::sync::{oneshot, Notify};
 
 /// How many producer ids are reserved per catalogue write.
 const PRODUCER_ID_BLOCK: i64 = 1000;
+/// Most threads opening one topic's partitions at start-up.
+const OPEN_THREADS_MAX: usize = 8;
 
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -222,8 +224,8 @@ impl Broker {
         let name: Arc<str> = Arc::from(name);
         let log_config = meta.configs.log_config(&self.config.log_defaults);
         let mut partitions = Vec::with_capacity(meta.partitions as usize);
-        for index in 0..meta.partitions {
-            let (p, rec) = self.open_partition(&name, index, log_config.clone())?;
+        for (index, opened) in self.open_partitions_at_once(&name, meta.partitions, &log_config) {
+            let (p, rec) = opened?;
             report.partitions += 1;
             if !rec.clean {
                 report.unclean_partitions += 1;
@@ -245,6 +247,50 @@ impl Broker {
             partitions: RwLock::new(partitions),
             configs: RwLock::new(meta.configs.clone()),
         }))
+    }
+
+    /// Open a topic's partitions `0..count`, several at once: opening is mostly file-system
+    /// work (reading indexes, or after a crash validating the last segment and rewriting its
+    /// indexes), which overlaps across partitions. In index order.
+    #[allow(clippy::type_complexity)]
+    fn open_partitions_at_once(
+        &self,
+        topic: &Arc<str>,
+        count: i32,
+        c: &LogConfig,
+    ) -> Vec<(i32, Result<(Arc<Partition>, RecoveryReport), AdminError>)> {
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get() * 2)
+            .clamp(1, OPEN_THREADS_MAX)
+            .min(count.max(1) as usize);
+        if threads <= 1 {
+            return (0..count)
+                .map(|i| (i, self.open_partition(topic, i, c.clone())))
+                .collect();
+        }
+        let next = std::sync::atomic::AtomicI32::new(0);
+        let mut opened: Vec<_> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if i >= count {
+                                return mine;
+                            }
+                            mine.push((i, self.open_partition(topic, i, c.clone())));
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a partition-opening thread panicked"))
+                .collect()
+        });
+        opened.sort_by_key(|(i, _)| *i);
+        opened
     }
 
     /// Open one partition; with a filesystem sync, deferred: the caller must call
