@@ -308,6 +308,26 @@ def test_clients_that_never_read_do_not_grow_memory(make):
 
 # --- (d) producers at full speed --------------------------------------------------------
 
+def flood_kafka(config, topic, value, stop, lock, errors, on_ack, flush_s):
+    """Produce `value` to `topic` in closed loop until `stop`, then flush within `flush_s`.
+    Delivery errors go to `errors`; each acknowledgement calls `on_ack` (both under `lock`)."""
+    p = Producer(config)
+
+    def cb(err, _msg):
+        with lock:
+            if err:
+                errors.append(str(err))
+            else:
+                on_ack()
+    while not stop.is_set():
+        try:
+            p.produce(topic, value=value, on_delivery=cb)
+        except BufferError:
+            p.poll(0.01)
+        p.poll(0)
+    assert p.flush(flush_s) == 0
+
+
 def test_producers_at_full_speed_are_held_back_not_buffered(make):
     server = make()
     topic = unique_topic("flood")
@@ -319,24 +339,12 @@ def test_producers_at_full_speed_are_held_back_not_buffered(make):
     lock = threading.Lock()
 
     def kafka_flood():
-        p = Producer({"bootstrap.servers": server.bootstrap, "acks": "all",
-                      "enable.idempotence": True, "linger.ms": 5, "batch.size": 1 << 20,
-                      "queue.buffering.max.kbytes": 256 << 10})
-        value = b"k" * 10_000
-
-        def cb(err, _msg):
-            with lock:
-                if err:
-                    errors.append(str(err))
-                else:
-                    counts["kafka"] += 1
-        while not stop.is_set():
-            try:
-                p.produce(topic, value=value, on_delivery=cb)
-            except BufferError:
-                p.poll(0.01)
-            p.poll(0)
-        assert p.flush(60) == 0
+        def acked():
+            counts["kafka"] += 1
+        flood_kafka({"bootstrap.servers": server.bootstrap, "acks": "all",
+                     "enable.idempotence": True, "linger.ms": 5, "batch.size": 1 << 20,
+                     "queue.buffering.max.kbytes": 256 << 10},
+                    topic, b"k" * 10_000, stop, lock, errors, acked, flush_s=60)
 
     def kinesis_flood():
         kc = kinesis_client(server, read_timeout=60)
@@ -391,25 +399,13 @@ def test_request_bytes_in_flight_are_bounded_across_connections(make):
     lock = threading.Lock()
 
     def flood():
-        p = Producer({"bootstrap.servers": server.bootstrap, "acks": "all", "linger.ms": 5,
-                      "batch.size": 1 << 20, "queue.buffering.max.kbytes": 32 << 10,
-                      "max.in.flight.requests.per.connection": 64,
-                      "message.timeout.ms": 120000})
-        value = b"b" * 10_000
-
-        def cb(err, _msg):
-            with lock:
-                if err:
-                    errors.append(str(err))
-                else:
-                    acked[0] += 1
-        while not stop.is_set():
-            try:
-                p.produce(topic, value=value, on_delivery=cb)
-            except BufferError:
-                p.poll(0.01)
-            p.poll(0)
-        assert p.flush(120) == 0
+        def one_more():
+            acked[0] += 1
+        flood_kafka({"bootstrap.servers": server.bootstrap, "acks": "all", "linger.ms": 5,
+                     "batch.size": 1 << 20, "queue.buffering.max.kbytes": 32 << 10,
+                     "max.in.flight.requests.per.connection": 64,
+                     "message.timeout.ms": 120000},
+                    topic, b"b" * 10_000, stop, lock, errors, one_more, flush_s=120)
 
     threads = [threading.Thread(target=flood) for _ in range(16)]
     with RssSampler(server) as rss:

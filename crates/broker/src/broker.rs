@@ -141,10 +141,10 @@ impl Broker {
             SyncChoice::PerPartition => None,
         };
         let data_arrived = Arc::new(Notify::new());
-        // The flusher's own handles: syncfs reports each write-back error once per handle.
-        let open_syncfs = || FilesystemSync::open(&config.data_dir).ok();
+        // The flusher opens its own handles: syncfs reports each write-back error once per
+        // handle.
         let flusher_syncfs = match (&fs_sync, config.flush_syncfs_min_partitions) {
-            (Some(_), min) if min > 0 => Some((&open_syncfs as &dyn Fn() -> _, min)),
+            (Some(_), min) if min > 0 => Some((config.data_dir.as_path(), min)),
             _ => None,
         };
         let flusher = Flusher::start(

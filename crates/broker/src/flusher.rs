@@ -1,9 +1,11 @@
-//! Group commit. One thread owns every fsync of segment data. Appends queue their partition
+//! Group commit. The flusher's threads (one by default, `flush_threads`) own every fsync of
+//! segment data. Appends queue their partition
 //! (and, under `flush=always`, a waiter); each round takes everything queued so far, fdatasyncs
 //! each dirty partition once, advances flushed offsets (and high watermarks), and answers every
 //! waiter of the round together. While a round's fsyncs run, the next round's requests pile up,
-//! so one fsync is shared by every producer that wrote in that window. Under
-//! `flush=interval:<ms>` the thread sleeps between rounds and nobody waits.
+//! so one fsync is shared by every producer that wrote in that window; with more threads, an
+//! idle one takes them at once and runs its own round beside. Under `flush=interval:<ms>` a
+//! thread sleeps before each round and nobody waits.
 //!
 //! A round with many dirty partitions makes them durable with one syncfs(2) of the data
 //! directory's filesystem instead of one fdatasync each (where syncfs reports write-back
@@ -18,6 +20,7 @@ use crate::metrics::Metrics;
 use crate::partition::Partition;
 use sluice_log::FilesystemSync;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,15 +41,15 @@ pub struct Flusher {
 }
 
 impl Flusher {
-    /// `threads` rounds may run at once (at least 1). `syncfs`: opens a handle on the data
-    /// directory's filesystem (one per thread), and the number of dirty partitions from which
+    /// `threads` rounds may run at once (at least 1). `syncfs`: the data directory, whose
+    /// filesystem each thread opens a handle on, and the number of dirty partitions from which
     /// a round uses it instead of fdatasync per partition (None: always fdatasync).
     pub(crate) fn start(
         policy: FlushPolicy,
         metrics: Arc<Metrics>,
         data_arrived: Arc<Notify>,
         threads: usize,
-        syncfs: Option<(&dyn Fn() -> Option<FilesystemSync>, usize)>,
+        syncfs: Option<(&Path, usize)>,
     ) -> Flusher {
         let (tx, rx) = mpsc::channel::<FlushRequest>();
         let rx = Arc::new(Mutex::new(rx));
@@ -56,7 +59,8 @@ impl Flusher {
                     (rx.clone(), metrics.clone(), data_arrived.clone());
                 // Each thread its own handle: syncfs reports a write-back error once per
                 // handle, so a round running beside another cannot miss one the other saw.
-                let syncfs = syncfs.and_then(|(open, min)| open().map(|fs| (fs, min)));
+                let syncfs = syncfs
+                    .and_then(|(dir, min)| FilesystemSync::open(dir).ok().map(|fs| (fs, min)));
                 std::thread::Builder::new()
                     .name(format!("sluice-flusher-{i}"))
                     .spawn(move || run(&rx, policy, &metrics, &data_arrived, syncfs.as_ref()))
@@ -105,7 +109,7 @@ impl Flusher {
         rx
     }
 
-    /// Finish the queued rounds and stop the thread.
+    /// Finish the queued rounds and stop the threads.
     pub(crate) fn shutdown(&mut self) {
         self.tx.take();
         for t in self.threads.drain(..) {

@@ -616,9 +616,10 @@ impl PartitionLog {
 
     /// Files with unsynced data and the end offset they cover. The caller fsyncs them
     /// (fdatasync) outside any lock, then calls mark_flushed with the target. Targets may be
-    /// synced concurrently and marked in any order: each vouches only for what it covered. Segments that were rolled
-    /// since the last sync are included (with their indexes and the directory). None if there is
-    /// nothing to sync, or if a file could not be opened (logged; the next call tries again).
+    /// synced concurrently and marked in any order: each vouches only for what it covered.
+    /// Segments that were rolled since the last sync are included (with their indexes and the
+    /// directory). None if there is nothing to sync, or if a file could not be opened (logged;
+    /// the next call tries again).
     pub fn sync_target(&self) -> Option<SyncTarget> {
         let files = match self.unsynced_files() {
             Ok(files) => files,
