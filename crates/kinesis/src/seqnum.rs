@@ -137,13 +137,20 @@ pub fn encode(shard: i32, shard_created_ms: i64, index: u64, arrival_ms: i64) ->
     U256::from_nibbles(&n).to_decimal()
 }
 
-/// 2^80 in decimal: one step of the sequence index (the 20 nibbles after the index field).
-const INDEX_STEP: &[u8] = b"1208925819614629174706176";
+/// 2^80, one step of the sequence index (the 20 nibbles after the index field), in base-10^8
+/// limbs, least significant first.
+const INDEX_STEP: [u32; 4] = [74_706_176, 96_146_291, 20_892_581, 1];
+
+/// Base of the limbs a [`Run`] keeps: 8 decimal digits each.
+const LIMB: u32 = 100_000_000;
+
+/// Limbs of a run: 8 × 8 = 64 digits hold any sequence number (at most 57 digits).
+const LIMBS: usize = 8;
 
 /// Writes sequence numbers for runs of records without redoing the 256-bit division for each:
 /// the next record of the same shard, shard creation second and arrival second differs from
-/// the last one written for that shard by exactly 2^80, which is added to the decimal digits in
-/// place. One run is kept per shard (a PutRecords reply interleaves shards), up to
+/// the last one written for that shard by exactly 2^80, which is added to the number in place.
+/// One run is kept per shard (a PutRecords reply interleaves shards), up to
 /// [`SeqEncoder::SHARDS`] of them; any other record is encoded in full. The text is exactly
 /// [`for_record`]'s.
 #[derive(Clone, Default)]
@@ -158,37 +165,73 @@ struct Run {
     /// (shard, shard creation second, arrival second) of the number in `digits`.
     key: (i32, i64, i64),
     index: u64,
-    /// The decimal digits, right-aligned: `digits[start..]`.
-    digits: [u8; 80],
+    /// The number in base-10^8 limbs, least significant first.
+    limbs: [u32; LIMBS],
+    /// Its decimal digits, right-aligned: `digits[start..]`. Limb `i` is rendered at
+    /// `digits[DIGITS - 8 * (i + 1)..DIGITS - 8 * i]`.
+    digits: [u8; DIGITS],
     start: usize,
 }
 
+const DIGITS: usize = 8 * LIMBS;
+
+/// "00" through "99".
+const PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
 impl Run {
     fn add_step(&mut self) {
-        let mut carry = 0u8;
-        let mut pos = self.digits.len();
-        let mut step = INDEX_STEP.iter().rev();
-        loop {
-            let add = step.next().map(|d| d - b'0');
-            if add.is_none() && carry == 0 {
-                break;
-            }
-            pos -= 1;
-            let cur = if pos >= self.start {
-                self.digits[pos] - b'0'
+        let mut carry = 0u32;
+        let mut i = 0;
+        while i < LIMBS && (i < INDEX_STEP.len() || carry > 0) {
+            let sum = self.limbs[i] + INDEX_STEP.get(i).copied().unwrap_or(0) + carry;
+            (self.limbs[i], carry) = if sum >= LIMB {
+                (sum - LIMB, 1)
             } else {
-                0
+                (sum, 0)
             };
-            let sum = cur + add.unwrap_or(0) + carry;
-            self.digits[pos] = b'0' + sum % 10;
-            carry = sum / 10;
+            self.render(i);
+            i += 1;
         }
-        self.start = self.start.min(pos);
+        self.start = self.start.min(self.first_digit());
+    }
+
+    /// Write limb `i`'s 8 digits, leading zeros included.
+    fn render(&mut self, i: usize) {
+        let mut v = self.limbs[i];
+        let end = DIGITS - 8 * i;
+        for pos in [end - 2, end - 4, end - 6, end - 8] {
+            self.digits[pos..pos + 2].copy_from_slice(&PAIRS[(v % 100) as usize]);
+            v /= 100;
+        }
+    }
+
+    /// Where the number's first significant digit is in `digits`.
+    fn first_digit(&self) -> usize {
+        let Some(top) = self.limbs.iter().rposition(|&l| l != 0) else {
+            return DIGITS - 1;
+        };
+        let width = self.limbs[top].ilog10() as usize + 1;
+        DIGITS - 8 * top - width
     }
 
     fn set(&mut self, text: &str) {
-        self.start = self.digits.len() - text.len();
-        self.digits[self.start..].copy_from_slice(text.as_bytes());
+        let text = text.as_bytes();
+        self.limbs = [0; LIMBS];
+        for (i, chunk) in text.rchunks(8).enumerate() {
+            self.limbs[i] = chunk
+                .iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+            self.render(i);
+        }
+        self.start = self.first_digit();
     }
 }
 
@@ -220,8 +263,9 @@ impl SeqEncoder {
                 self.runs.push(Run {
                     key,
                     index: u64::MAX,
-                    digits: [b'0'; 80],
-                    start: 80,
+                    limbs: [0; LIMBS],
+                    digits: [b'0'; DIGITS],
+                    start: DIGITS,
                 });
                 self.runs.len() - 1
             }

@@ -284,7 +284,36 @@ fn put_bytes_field(out: &mut Vec<u8>, field: Option<&[u8]>) {
     }
 }
 
+/// Bytes `put_varint` writes for `value`.
+fn varint_len(value: i64) -> usize {
+    let zigzag = ((value << 1) ^ (value >> 63)) as u64;
+    (64 - (zigzag | 1).leading_zeros() as usize).div_ceil(7)
+}
+
+/// Bytes `put_bytes_field` writes for `field`.
+fn bytes_field_len(field: Option<&[u8]>) -> usize {
+    match field {
+        None => varint_len(-1),
+        Some(bytes) => varint_len(bytes.len() as i64) + bytes.len(),
+    }
+}
+
+/// The length of one v2 record's body (what its length prefix counts).
+fn record_body_len(
+    offset_delta: usize,
+    timestamp_delta: i64,
+    key: Option<&[u8]>,
+    value: Option<&[u8]>,
+) -> usize {
+    1 + varint_len(timestamp_delta)
+        + varint_len(offset_delta as i64)
+        + bytes_field_len(key)
+        + bytes_field_len(value)
+        + varint_len(0)
+}
+
 /// One v2 record: length, attributes, timestamp delta, offset delta, key, value, no headers.
+/// Written straight into `out`: the length prefix is computed, not measured.
 fn put_record(
     out: &mut Vec<u8>,
     offset_delta: usize,
@@ -292,16 +321,16 @@ fn put_record(
     key: Option<&[u8]>,
     value: Option<&[u8]>,
 ) {
-    let mut body =
-        Vec::with_capacity(16 + key.map_or(0, <[u8]>::len) + value.map_or(0, <[u8]>::len));
-    body.push(0); // record attributes, unused
-    put_varint(&mut body, timestamp_delta);
-    put_varint(&mut body, offset_delta as i64);
-    put_bytes_field(&mut body, key);
-    put_bytes_field(&mut body, value);
-    put_varint(&mut body, 0); // header count
-    put_varint(out, body.len() as i64);
-    out.extend_from_slice(&body);
+    let len = record_body_len(offset_delta, timestamp_delta, key, value);
+    put_varint(out, len as i64);
+    let start = out.len();
+    out.push(0); // record attributes, unused
+    put_varint(out, timestamp_delta);
+    put_varint(out, offset_delta as i64);
+    put_bytes_field(out, key);
+    put_bytes_field(out, value);
+    put_varint(out, 0); // header count
+    debug_assert_eq!(out.len() - start, len);
 }
 
 /// Builder for tests and tools: an uncompressed v2 batch of (key, value, timestamp_ms) records
@@ -316,14 +345,19 @@ pub fn build(
 ) -> Vec<u8> {
     let first_timestamp = records.first().map_or(-1, |r| r.2);
     let max_timestamp = records.iter().map(|r| r.2).max().unwrap_or(-1);
-    let mut body = Vec::new();
-    for (i, (key, value, timestamp)) in records.iter().enumerate() {
-        put_record(&mut body, i, timestamp - first_timestamp, *key, *value);
-    }
+    // One buffer of the exact size: the header, then each record written in place.
+    let body_len: usize = records
+        .iter()
+        .enumerate()
+        .map(|(i, (key, value, timestamp))| {
+            let len = record_body_len(i, timestamp - first_timestamp, *key, *value);
+            varint_len(len as i64) + len
+        })
+        .sum();
     let count = records.len() as i32;
-    let mut out = Vec::with_capacity(HEADER_SIZE + body.len());
+    let mut out = Vec::with_capacity(HEADER_SIZE + body_len);
     out.extend_from_slice(&0i64.to_be_bytes());
-    out.extend_from_slice(&(MIN_BATCH_LENGTH + body.len() as i32).to_be_bytes());
+    out.extend_from_slice(&(MIN_BATCH_LENGTH + body_len as i32).to_be_bytes());
     out.extend_from_slice(&0i32.to_be_bytes()); // partition leader epoch
     out.push(MAGIC_V2 as u8);
     out.extend_from_slice(&0u32.to_be_bytes()); // crc, filled below
@@ -335,7 +369,10 @@ pub fn build(
     out.extend_from_slice(&producer_epoch.to_be_bytes());
     out.extend_from_slice(&base_sequence.to_be_bytes());
     out.extend_from_slice(&count.to_be_bytes());
-    out.extend_from_slice(&body);
+    for (i, (key, value, timestamp)) in records.iter().enumerate() {
+        put_record(&mut out, i, timestamp - first_timestamp, *key, *value);
+    }
+    debug_assert_eq!(out.len(), HEADER_SIZE + body_len);
     let crc = crc32c::crc32c(&out[CRC_START..]);
     out[17..CRC_START].copy_from_slice(&crc.to_be_bytes());
     out
@@ -480,7 +517,87 @@ mod tests {
         assert!(matches!(validate(&blob, MAX), Err(BatchError::Invalid(_))));
     }
 
+    type Row<'a> = (Option<&'a [u8]>, Option<&'a [u8]>, i64);
+
+    /// A zigzag varint from the front of `buf`, and the rest.
+    fn take_varint(buf: &[u8]) -> (i64, &[u8]) {
+        let (mut value, mut shift, mut used) = (0u64, 0, 0);
+        loop {
+            let b = buf[used];
+            used += 1;
+            value |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        (((value >> 1) as i64) ^ -((value & 1) as i64), &buf[used..])
+    }
+
+    fn take_bytes_field(buf: &[u8]) -> (Option<Vec<u8>>, &[u8]) {
+        let (len, rest) = take_varint(buf);
+        if len < 0 {
+            return (None, rest);
+        }
+        let (field, rest) = rest.split_at(len as usize);
+        (Some(field.to_vec()), rest)
+    }
+
     proptest::proptest! {
+        #[test]
+        fn varint_len_is_what_put_varint_writes(value in proptest::num::i64::ANY, shift in 0u32..64) {
+            for v in [value, value >> shift, -(value >> shift)] {
+                let mut out = Vec::new();
+                put_varint(&mut out, v);
+                proptest::prop_assert_eq!(varint_len(v), out.len(), "value {}", v);
+                proptest::prop_assert_eq!(take_varint(&out), (v, &[][..]));
+            }
+        }
+
+        #[test]
+        fn built_records_decode_to_their_fields(
+            records in proptest::collection::vec(
+                (
+                    proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..200)),
+                    proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..20_000)),
+                    0i64..10_000_000,
+                ),
+                1..40,
+            )
+        ) {
+            // Goal: build() writes each record's length prefix and fields exactly (lengths
+            // across the one-, two- and three-byte varint boundaries), with a valid CRC.
+            let rows: Vec<Row<'_>> = records
+                .iter()
+                .map(|(k, v, t)| (k.as_deref(), v.as_deref(), *t))
+                .collect();
+            let blob = build(&rows, -1, -1, -1);
+            let infos = validate(&blob, usize::MAX).expect("valid batch");
+            proptest::prop_assert_eq!(infos.len(), 1);
+            let header = infos[0].header;
+            proptest::prop_assert_eq!(header.total_size(), blob.len());
+            proptest::prop_assert_eq!(header.records_count as usize, records.len());
+            let mut rest = &blob[HEADER_SIZE..];
+            for (i, (key, value, timestamp)) in records.iter().enumerate() {
+                let (len, after_len) = take_varint(rest);
+                let (body, after) = after_len.split_at(len as usize);
+                proptest::prop_assert_eq!(body[0], 0);
+                let (timestamp_delta, b) = take_varint(&body[1..]);
+                let (offset_delta, b) = take_varint(b);
+                let (k, b) = take_bytes_field(b);
+                let (v, b) = take_bytes_field(b);
+                let (headers, b) = take_varint(b);
+                proptest::prop_assert_eq!(header.first_timestamp + timestamp_delta, *timestamp);
+                proptest::prop_assert_eq!(offset_delta, i as i64);
+                proptest::prop_assert_eq!(&k, key);
+                proptest::prop_assert_eq!(&v, value);
+                proptest::prop_assert_eq!(headers, 0);
+                proptest::prop_assert!(b.is_empty(), "record {} has {} bytes left", i, b.len());
+                rest = after;
+            }
+            proptest::prop_assert!(rest.is_empty());
+        }
+
         #[test]
         fn validate_never_panics_on_random_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
             let _ = validate(&bytes, MAX);
