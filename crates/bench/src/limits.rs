@@ -1,5 +1,6 @@
-//! The machine's physical limits, measured in the same run: sequential write with a
-//! fdatasync per MiB and fsync latency (fio), loopback TCP bandwidth (iperf3).
+//! The machine's physical limits, measured in the same run: buffered writes into new page-cache
+//! pages, sequential write with a fdatasync per MiB and fsync latency (fio), loopback TCP
+//! bandwidth (iperf3).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -12,6 +13,17 @@ use serde_json::Value;
 pub struct Limits {
     /// Directory the disk figures were measured in (the data root).
     pub dir: String,
+    /// fio: 1 GiB of buffered sequential 1 MiB writes into a new file, no sync: how fast the
+    /// kernel fills new page-cache pages, MB/s (1e6 bytes). Every appended byte pays this
+    /// before any disk work; on a VM whose free memory goes back to the host it can be the
+    /// bound. Measured after the other fio jobs, whose files are small or were freed long
+    /// enough before: a file freed just before hands its still-mapped pages on, and a job
+    /// that reuses them runs twice as fast here (800 against 450 MB/s with a sync per MiB).
+    #[serde(default)]
+    pub pagecache_write_mb_s: Option<f64>,
+    /// The CPU fio spent on it (user + system), seconds per GB written.
+    #[serde(default)]
+    pub pagecache_write_cpu_s_per_gb: Option<f64>,
     /// fio: sequential 1 MiB writes with a fdatasync after each (a sync per MiB), MiB/s.
     pub seq_write_sync_mib_s: Option<f64>,
     /// The same in MB/s (1e6 bytes), to compare with produce MB/s.
@@ -131,6 +143,31 @@ pub fn measure(dir: &Path) -> Limits {
                 }
             }
             Err(e) => l.notes.push(format!("fio fsync latency: {e}")),
+        }
+        match fio(
+            dir,
+            &[
+                "--name=pagecache-write",
+                "--rw=write",
+                "--bs=1M",
+                "--size=1G",
+                "--runtime=20",
+            ],
+        ) {
+            Ok(v) => {
+                let job = &v["jobs"][0];
+                let bytes = job["write"]["io_bytes"].as_f64();
+                l.pagecache_write_mb_s = job["write"]["bw_bytes"].as_f64().map(|b| b / 1e6);
+                let cpu_pct = job["usr_cpu"].as_f64().zip(job["sys_cpu"].as_f64());
+                let runtime_s = job["job_runtime"].as_f64().map(|ms| ms / 1e3);
+                if let (Some((usr, sys)), Some(secs), Some(bytes)) = (cpu_pct, runtime_s, bytes) {
+                    if bytes > 0.0 {
+                        l.pagecache_write_cpu_s_per_gb =
+                            Some((usr + sys) / 100.0 * secs / (bytes / 1e9));
+                    }
+                }
+            }
+            Err(e) => l.notes.push(format!("fio page-cache write: {e}")),
         }
     } else {
         l.notes

@@ -201,6 +201,15 @@ fn run_name(r: &ResultFile, run: &crate::results::RunRecord) -> String {
 pub fn limits_table(l: &Limits) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "| machine limit | value |\n|---|---:|");
+    if l.pagecache_write_mb_s.is_some() {
+        let _ = writeln!(
+            s,
+            "| buffered write into new page-cache pages, no sync (fio, `{}`) | {} MB/s, {} CPU s/GB |",
+            l.dir,
+            f(l.pagecache_write_mb_s.as_ref(), 0),
+            f(l.pagecache_write_cpu_s_per_gb.as_ref(), 2)
+        );
+    }
     let _ = writeln!(
         s,
         "| sequential write, fdatasync per MiB (fio, `{}`) | {} MiB/s ({} MB/s) |",
