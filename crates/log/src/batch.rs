@@ -546,7 +546,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn varint_len_is_what_put_varint_writes(value in proptest::num::i64::ANY, shift in 0u32..64) {
-            for v in [value, value >> shift, -(value >> shift)] {
+            for v in [value, value >> shift, (value >> shift).wrapping_neg()] {
                 let mut out = Vec::new();
                 put_varint(&mut out, v);
                 proptest::prop_assert_eq!(varint_len(v), out.len(), "value {}", v);
